@@ -1,0 +1,149 @@
+"""The ledger as a use case: load what a batch touches, run the engine, write, chain, commit.
+
+Each call is one database transaction holding the ledger's write lock (see `digisom.storage`),
+so a batch applies whole or not at all, concurrent writers never interleave, and the journal
+entry that chains the batch commits together with it.
+"""
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from digisom.errors import NotFound, invariant
+from digisom.ledger import engine, journal
+from digisom.ledger.engine import BatchState
+from digisom.ledger.journal import RecordKind
+from digisom.ledger.model import Account, JournalHead, Transfer
+from digisom.storage.base import AccountEvent, BatchWrite, JournalEntry, LedgerStore
+
+EXPIRIES_PER_BATCH_MAX = 8190
+"""Pending transfers released at the start of one batch; the rest wait for the next one."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """Results, one per event in input order, and the journal head after the batch."""
+
+    results: list[str]
+    head: JournalHead
+
+
+class Ledger:
+    """The double-entry ledger over one store connection (not shared between threads)."""
+
+    def __init__(self, store: LedgerStore, clock_ns: Callable[[], int] = time.time_ns) -> None:
+        self.store = store
+        self.clock_ns = clock_ns
+
+    def create_accounts(self, accounts: Sequence[Account]) -> BatchResult:
+        store = self.store
+        with store.write_transaction():
+            head = store.head()
+            base = max(self.clock_ns(), head.last_timestamp + 1)
+            records, balances = store.load_accounts({a.id for a in accounts})
+            state = BatchState(accounts=records, balances=balances)
+            results = engine.create_accounts(accounts, state, base)
+            encoded = [journal.encode_account(r.account, r.timestamp) for r in state.new_accounts]
+            head = self._commit(state, encoded, head, base, base + len(accounts) - 1, ())
+        return BatchResult(results, head)
+
+    def create_transfers(self, transfers: Sequence[Transfer]) -> BatchResult:
+        store = self.store
+        with store.write_transaction():
+            head = store.head()
+            base = max(self.clock_ns(), head.last_timestamp + 1)
+            due = store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
+            state = self._load(transfers, due)
+            expired = engine.expire_pending([(p, base + i) for i, p in enumerate(due)], state)
+            first_event = base + len(expired)
+            results = engine.create_transfers(transfers, state, first_event)
+            encoded = [
+                journal.encode_account_event(RecordKind.EXPIRY, pending_id, timestamp)
+                for pending_id, timestamp in expired
+            ]
+            encoded.extend(journal.encode_transfer(t) for t in state.new_transfers)
+            last = first_event + len(transfers) - 1
+            head = self._commit(state, encoded, head, base, last, ())
+        return BatchResult(results, head)
+
+    def expire_pending(self) -> int:
+        """Release pending transfers whose timeout has passed (up to a batch); return how many.
+
+        Batches release what is due before they run; this lets a timer do it when no batch comes.
+        """
+        store = self.store
+        with store.write_transaction():
+            head = store.head()
+            base = max(self.clock_ns(), head.last_timestamp + 1)
+            due = store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
+            if not due:
+                return 0
+            state = self._load((), due)
+            expired = engine.expire_pending([(p, base + i) for i, p in enumerate(due)], state)
+            encoded = [
+                journal.encode_account_event(RecordKind.EXPIRY, pending_id, timestamp)
+                for pending_id, timestamp in expired
+            ]
+            self._commit(state, encoded, head, base, base + len(expired) - 1, ())
+        return len(expired)
+
+    def set_frozen(self, account_id: int, frozen: bool, reason: str) -> JournalHead:
+        """Freeze or unfreeze an account (an operator action, journaled with its reason)."""
+        store = self.store
+        with store.write_transaction():
+            head = store.head()
+            found = store.get_account(account_id)
+            if found is None:
+                raise NotFound(f"account {account_id} not found")
+            if found[0].frozen == frozen:
+                return head
+            timestamp = max(self.clock_ns(), head.last_timestamp + 1)
+            kind = RecordKind.FREEZE if frozen else RecordKind.UNFREEZE
+            event = AccountEvent(timestamp, account_id, kind, reason)
+            encoded = [journal.encode_account_event(kind, account_id, timestamp)]
+            return self._commit(BatchState(), encoded, head, timestamp, timestamp, (event,))
+
+    def _load(self, transfers: Sequence[Transfer], due: Sequence[Transfer]) -> BatchState:
+        """Read every row the batch can touch: accounts, referenced transfers, pending state."""
+        store = self.store
+        transfer_ids = {t.id for t in transfers}
+        pending_ids = {t.pending_id for t in transfers if t.pending_id}
+        loaded = store.load_transfers(transfer_ids | pending_ids)
+        account_ids = {t.debit_account_id for t in transfers}
+        account_ids.update(t.credit_account_id for t in transfers)
+        for p in (*(loaded[i] for i in pending_ids if i in loaded), *due):
+            account_ids.add(p.debit_account_id)
+            account_ids.add(p.credit_account_id)
+        for p in due:
+            loaded[p.id] = p
+        records, balances = store.load_accounts(account_ids)
+        pending = store.load_pending(pending_ids | {p.id for p in due})
+        return BatchState(accounts=records, balances=balances, transfers=loaded, pending=pending)
+
+    def _commit(
+        self,
+        state: BatchState,
+        encoded: list[bytes],
+        head: JournalHead,
+        first_timestamp: int,
+        last_timestamp: int,
+        account_events: Sequence[AccountEvent],
+    ) -> JournalHead:
+        """Chain and write the batch if it changed anything; the caller's transaction commits."""
+        if not encoded:
+            return head
+        invariant(first_timestamp <= last_timestamp, "journal entry with no timestamps")
+        invariant(first_timestamp > head.last_timestamp, "timestamps must increase")
+        height = head.height + 1
+        digest = journal.chain_hash(height, head.hash, encoded)
+        entry = JournalEntry(
+            height=height,
+            hash=digest,
+            previous_hash=head.hash,
+            first_timestamp=first_timestamp,
+            last_timestamp=last_timestamp,
+            record_count=len(encoded),
+            committed_at_ns=time.time_ns(),
+        )
+        self.store.write_batch(BatchWrite(state, account_events, entry))
+        return JournalHead(height, digest, last_timestamp)

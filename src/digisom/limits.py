@@ -1,0 +1,37 @@
+"""Every limit of the platform, named in one place (TigerBeetle's "put a limit on everything").
+
+A limit that is not here is a bug: batch sizes, page sizes, timeouts and field widths all live here
+so that an operator can read in one screen what the system will and will not accept.
+"""
+
+from typing import Final
+
+U16_MAX: Final = 2**16 - 1
+U32_MAX: Final = 2**32 - 1
+U64_MAX: Final = 2**64 - 1
+U128_MAX: Final = 2**128 - 1
+
+BATCH_EVENTS_MAX: Final = 8190
+"""Events in one create_accounts / create_transfers request (TigerBeetle's figure for 1 MiB)."""
+
+REQUEST_BODY_BYTES_MAX: Final = 8 * 1024 * 1024
+"""A full batch of transfers as JSON is about 3 MiB; anything far larger is refused unread."""
+
+PAGE_LIMIT_DEFAULT: Final = 100
+PAGE_LIMIT_MAX: Final = 8190
+
+PENDING_TIMEOUT_S_MAX: Final = U32_MAX
+"""A pending transfer's timeout in seconds is a u32, as in TigerBeetle."""
+
+SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+"""How long a SQLite writer waits for the write lock before giving up."""
+
+POSTGRES_CONNECT_TIMEOUT_S: Final = 10
+POSTGRES_LOCK_TIMEOUT_MS: Final = 30_000
+POSTGRES_STATEMENT_TIMEOUT_MS: Final = 300_000
+
+LEDGER_KGS: Final = 417
+"""The ledger number of the Kyrgyz som: its ISO 4217 numeric code."""
+
+API_KEY_BYTES: Final = 32
+"""Random bytes in an API key (256 bits), printed once and stored only as a hash."""

@@ -1,0 +1,327 @@
+"""The ledger store: one interface, two SQL engines with identical behaviour.
+
+`LedgerStore` implements every query in portable SQL; subclasses supply the connection, the
+placeholder style, how a set of ids is passed (`IN (...)` vs `= ANY(array)`), how the write lock
+is taken and how rows are bulk-written. Writers are serialised by that lock (see docs/ledger.md):
+a batch reads the state it needs and writes its result inside one transaction that holds it.
+"""
+
+import abc
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from digisom.errors import invariant
+from digisom.ledger.engine import AccountRecord, Balances, BatchState, PendingRecord
+from digisom.ledger.journal import RecordKind
+from digisom.ledger.model import GENESIS_HASH, JournalHead, PendingStatus, Transfer
+from digisom.storage.codec import (
+    ACCOUNT_COLUMNS,
+    TRANSFER_COLUMNS,
+    account_from_row,
+    account_row,
+    b16,
+    transfer_from_row,
+    transfer_row,
+)
+
+STATUS_CODES = {
+    PendingStatus.PENDING: 0,
+    PendingStatus.POSTED: 1,
+    PendingStatus.VOIDED: 2,
+    PendingStatus.EXPIRED: 3,
+}
+STATUS_BY_CODE = {code: status for status, code in STATUS_CODES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One row of the journal: a committed batch and its place in the hash chain."""
+
+    height: int
+    hash: bytes
+    previous_hash: bytes
+    first_timestamp: int
+    last_timestamp: int
+    record_count: int
+    committed_at_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEvent:
+    """An operator's change to an account (freeze or unfreeze), with its stated reason."""
+
+    timestamp: int
+    account_id: int
+    kind: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchWrite:
+    """Everything one committed batch writes, beside the engine's `BatchState`."""
+
+    state: BatchState
+    account_events: Sequence[AccountEvent]
+    journal: JournalEntry
+
+
+class LedgerStore(abc.ABC):
+    """Reads and writes of the ledger tables; one instance holds one connection."""
+
+    kind: str
+    p: str
+    """The driver's placeholder: "?" (sqlite3) or "%s" (psycopg)."""
+
+    # -- dialect hooks ---------------------------------------------------------------------
+    @abc.abstractmethod
+    def write_transaction(self) -> AbstractContextManager[None]:
+        """A transaction holding the ledger's write lock; commits on success, else rolls back."""
+
+    @abc.abstractmethod
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]: ...
+
+    @abc.abstractmethod
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """Rows of a large result without holding them all in memory."""
+
+    @abc.abstractmethod
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; return the number of rows it changed."""
+
+    @abc.abstractmethod
+    def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    @abc.abstractmethod
+    def _select_by_ids(self, sql_head: str, column: str, ids: Collection[int]) -> list[Any]:
+        """`sql_head WHERE column IN ids`, however the engine passes a large set best."""
+
+    @abc.abstractmethod
+    def _bulk_insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    @abc.abstractmethod
+    def _update_balances(self, rows: Sequence[Sequence[Any]]) -> None:
+        """rows: (debits_pending, debits_posted, credits_pending, credits_posted, id)."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    # -- reads -----------------------------------------------------------------------------
+    def head(self) -> JournalHead:
+        rows = self._query(
+            "SELECT height, hash, last_timestamp FROM journal ORDER BY height DESC LIMIT 1"
+        )
+        if not rows:
+            return JournalHead(height=0, hash=GENESIS_HASH, last_timestamp=0)
+        height, digest, last_timestamp = rows[0]
+        return JournalHead(height=height, hash=bytes(digest), last_timestamp=last_timestamp)
+
+    def load_accounts(
+        self, ids: Collection[int]
+    ) -> tuple[dict[int, AccountRecord], dict[int, Balances]]:
+        records: dict[int, AccountRecord] = {}
+        balances: dict[int, Balances] = {}
+        if not ids:
+            return records, balances
+        for row in self._select_by_ids(f"SELECT {ACCOUNT_COLUMNS} FROM accounts", "id", ids):
+            record, balance = account_from_row(row)
+            records[record.account.id] = record
+            balances[record.account.id] = balance
+        return records, balances
+
+    def load_transfers(self, ids: Collection[int]) -> dict[int, Transfer]:
+        if not ids:
+            return {}
+        rows = self._select_by_ids(f"SELECT {TRANSFER_COLUMNS} FROM transfers", "id", ids)
+        return {t.id: t for t in map(transfer_from_row, rows)}
+
+    def load_pending(self, ids: Collection[int]) -> dict[int, PendingRecord]:
+        if not ids:
+            return {}
+        rows = self._select_by_ids(
+            "SELECT id, status, expires_at FROM pending_transfers", "id", ids
+        )
+        return {
+            int.from_bytes(row[0], "big"): PendingRecord(STATUS_BY_CODE[row[1]], row[2])
+            for row in rows
+        }
+
+    def due_expiries(self, cutoff_timestamp: int, limit: int) -> list[Transfer]:
+        """Pending transfers whose expiry is at or before `cutoff_timestamp`, oldest first."""
+        p = self.p
+        rows = self._query(
+            f"SELECT {', '.join('t.' + c.strip() for c in TRANSFER_COLUMNS.split(','))} "
+            "FROM pending_transfers pt JOIN transfers t ON t.id = pt.id "
+            f"WHERE pt.status = 0 AND pt.expires_at > 0 AND pt.expires_at <= {p} "
+            f"ORDER BY pt.expires_at LIMIT {p}",
+            (cutoff_timestamp, limit),
+        )
+        return [transfer_from_row(row) for row in rows]
+
+    def get_account(self, account_id: int) -> tuple[AccountRecord, Balances] | None:
+        records, balances = self.load_accounts([account_id])
+        record = records.get(account_id)
+        return None if record is None else (record, balances[account_id])
+
+    def get_transfer(self, transfer_id: int) -> Transfer | None:
+        return self.load_transfers([transfer_id]).get(transfer_id)
+
+    def pending_status(self, transfer_id: int) -> PendingRecord | None:
+        return self.load_pending([transfer_id]).get(transfer_id)
+
+    def account_transfers(
+        self, account_id: int, after_timestamp: int, limit: int
+    ) -> list[Transfer]:
+        """Transfers touching the account, in timestamp order, after a cursor (a timestamp)."""
+        p = self.p
+        key = b16(account_id)
+        rows = self._query(
+            f"SELECT {TRANSFER_COLUMNS} FROM ("
+            f" SELECT {TRANSFER_COLUMNS} FROM transfers WHERE debit_account_id = {p}"
+            f"  AND timestamp > {p}"
+            f" UNION ALL"
+            f" SELECT {TRANSFER_COLUMNS} FROM transfers WHERE credit_account_id = {p}"
+            f"  AND timestamp > {p}"
+            f") AS touching ORDER BY timestamp LIMIT {p}",
+            (key, after_timestamp, key, after_timestamp, limit),
+        )
+        return [transfer_from_row(row) for row in rows]
+
+    def account_history(
+        self, account_id: int, after_timestamp: int, limit: int
+    ) -> list[tuple[int, Balances]]:
+        p = self.p
+        rows = self._query(
+            "SELECT timestamp, debits_pending, debits_posted, credits_pending, credits_posted "
+            f"FROM account_history WHERE account_id = {p} AND timestamp > {p} "
+            f"ORDER BY timestamp LIMIT {p}",
+            (b16(account_id), after_timestamp, limit),
+        )
+        f = int.from_bytes
+        return [
+            (r[0], (f(r[1], "big"), f(r[2], "big"), f(r[3], "big"), f(r[4], "big"))) for r in rows
+        ]
+
+    # -- full scans, for verify and export -------------------------------------------------
+    def iter_accounts(self) -> Iterator[tuple[AccountRecord, Balances]]:
+        for row in self._stream(f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY timestamp"):
+            yield account_from_row(row)
+
+    def iter_transfers(self) -> Iterator[Transfer]:
+        for row in self._stream(f"SELECT {TRANSFER_COLUMNS} FROM transfers ORDER BY timestamp"):
+            yield transfer_from_row(row)
+
+    def iter_pending(self) -> Iterator[tuple[int, PendingStatus, int, int | None]]:
+        """(id, status, expires_at, resolved_at) of every pending transfer, by resolution time."""
+        for row in self._stream(
+            "SELECT id, status, expires_at, resolved_at FROM pending_transfers "
+            "ORDER BY resolved_at, id"
+        ):
+            yield int.from_bytes(row[0], "big"), STATUS_BY_CODE[row[1]], row[2], row[3]
+
+    def iter_account_events(self) -> Iterator[AccountEvent]:
+        for row in self._stream(
+            "SELECT timestamp, account_id, kind, reason FROM account_events ORDER BY timestamp"
+        ):
+            yield AccountEvent(row[0], int.from_bytes(row[1], "big"), row[2], row[3])
+
+    def iter_journal(self) -> Iterator[JournalEntry]:
+        for row in self._stream(
+            "SELECT height, hash, previous_hash, first_timestamp, last_timestamp, record_count, "
+            "committed_at_ns FROM journal ORDER BY height"
+        ):
+            yield JournalEntry(row[0], bytes(row[1]), bytes(row[2]), *row[3:])
+
+    # -- writes (inside write_transaction) -------------------------------------------------
+    def write_batch(self, batch: BatchWrite) -> None:
+        """Write one validated batch; the caller commits."""
+        state = batch.state
+        p = self.p
+        new_ids = {record.account.id for record in state.new_accounts}
+        if state.new_accounts:
+            self._bulk_insert(
+                "accounts",
+                ACCOUNT_COLUMNS,
+                [account_row(r, state.balances[r.account.id]) for r in state.new_accounts],
+            )
+        changed = [i for i in state.changed_balance_ids if i not in new_ids]
+        if changed:
+            balances = state.balances
+            self._update_balances([(*map(b16, balances[i]), b16(i)) for i in changed])
+        if state.new_transfers:
+            self._bulk_insert(
+                "transfers", TRANSFER_COLUMNS, [transfer_row(t) for t in state.new_transfers]
+            )
+        if state.new_pending_ids:
+            self._bulk_insert(
+                "pending_transfers",
+                "id, status, expires_at, resolved_at",
+                [(b16(i), 0, state.pending[i].expires_at, None) for i in state.new_pending_ids],
+            )
+        if state.resolved_pending:
+            self._execute_many(
+                f"UPDATE pending_transfers SET status = {p}, resolved_at = {p} WHERE id = {p}",
+                [
+                    (STATUS_CODES[status], timestamp, b16(i))
+                    for i, (status, timestamp) in state.resolved_pending.items()
+                ],
+            )
+        if state.history:
+            self._bulk_insert(
+                "account_history",
+                "account_id, timestamp, "
+                "debits_pending, debits_posted, credits_pending, credits_posted",
+                [(b16(i), ts, *map(b16, bal)) for i, ts, bal in state.history],
+            )
+        if batch.account_events:
+            self._execute_many(
+                "INSERT INTO account_events (timestamp, account_id, kind, reason) "
+                f"VALUES ({p}, {p}, {p}, {p})",
+                [(e.timestamp, b16(e.account_id), e.kind, e.reason) for e in batch.account_events],
+            )
+            for e in batch.account_events:
+                self._execute(
+                    f"UPDATE accounts SET frozen = {p} WHERE id = {p}",
+                    (int(e.kind == RecordKind.FREEZE), b16(e.account_id)),
+                )
+        j = batch.journal
+        self._execute(
+            "INSERT INTO journal (height, hash, previous_hash, first_timestamp, last_timestamp, "
+            f"record_count, committed_at_ns) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})",
+            (
+                j.height,
+                j.hash,
+                j.previous_hash,
+                j.first_timestamp,
+                j.last_timestamp,
+                j.record_count,
+                j.committed_at_ns,
+            ),
+        )
+
+    # -- API keys (plain admin records; no repository pattern) -----------------------------
+    def insert_api_key(self, key_hash: bytes, role: str, label: str, created_at_ns: int) -> int:
+        p = self.p
+        with self.write_transaction():
+            self._execute(
+                "INSERT INTO api_keys (key_hash, role, label, created_at_ns, revoked) "
+                f"VALUES ({p}, {p}, {p}, {p}, 0)",
+                (key_hash, role, label, created_at_ns),
+            )
+            rows = self._query(f"SELECT id FROM api_keys WHERE key_hash = {p}", (key_hash,))
+        invariant(len(rows) == 1, "api key not stored")
+        return int(rows[0][0])
+
+    def find_api_key(self, key_hash: bytes) -> tuple[int, str] | None:
+        rows = self._query(
+            f"SELECT id, role FROM api_keys WHERE key_hash = {self.p} AND revoked = 0", (key_hash,)
+        )
+        return (int(rows[0][0]), str(rows[0][1])) if rows else None
+
+    def count_api_keys(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM api_keys")[0][0])
+
+    def count_rows(self, table: str) -> int:
+        invariant(table.isidentifier(), "table name")
+        return int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
