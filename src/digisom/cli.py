@@ -2,7 +2,7 @@
 
 import typer
 
-from digisom.commands import bench
+from digisom.commands import bench, chain
 
 app = typer.Typer(
     help="digisom: a sovereign platform for a national digital currency.",
@@ -11,6 +11,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(bench.app, name="bench")
+app.add_typer(chain.app, name="chain")
 
 
 def main() -> None:
