@@ -1,0 +1,47 @@
+"""Every limit and tuning constant of sanctions screening, in one place.
+
+Keeping them together makes the trade-offs reviewable: a change to a threshold is a change to
+recall and false positives, and the benchmark (`digisom bench screening`) measures both.
+"""
+
+# Input limits: a list file or a query larger than this is refused rather than half processed.
+LIST_FILE_BYTES_MAX = 512 * 1024 * 1024
+LIST_ENTRIES_MAX = 2_000_000
+NAME_CHARS_MAX = 300
+NAME_TOKENS_MAX = 12
+QUERY_NAMES_MAX = 16
+PAIRS_FILE_ROWS_MAX = 1_000_000
+
+# Blocking: postings longer than this are "common" keys (Mohammed, Ali, Al): they only refine
+# candidates found by rarer keys, so one common token cannot pull in thousands of entries.
+POSTINGS_COMMON_MIN = 150
+# At most this many candidate names go through full scoring per query.
+CANDIDATES_MAX = 15
+# Tokens shorter than this do not get a phonetic blocking key (too many collisions).
+PHONETIC_KEY_CHARS_MIN = 3
+# Leading characters of a token used as a prefix blocking key (catches typos at the end).
+PREFIX_KEY_CHARS = 4
+
+# Token similarity.
+TOKEN_MATCH_MIN = 0.70  # below this two tokens are not aligned at all
+INITIAL_SIMILARITY = 0.80  # "V" against "Vladimir"
+PHONETIC_SIMILARITY = 0.85  # same metaphone code, length >= PHONETIC_KEY_CHARS_MIN
+SKELETON_SIMILARITY = 0.95  # same consonant skeleton, for abjad and abugida scripts
+
+# Name score: unmatched tokens of the list name weigh less than unmatched tokens of the query,
+# because lists carry patronymics and tribal names that customers rarely give.
+CANDIDATE_EXTRA_WEIGHT = 0.35
+
+# Qualifiers, applied to a name score.
+DOB_MATCH_BONUS = 0.06
+DOB_MISMATCH_PENALTY = 0.15
+COUNTRY_MATCH_BONUS = 0.03
+COUNTRY_MISMATCH_PENALTY = 0.05
+
+# A hit at or above this score is reported as a match.
+MATCH_THRESHOLD_DEFAULT = 0.80
+# Hits returned per query at most.
+HITS_MAX = 20
+
+# Address screening.
+ADDRESS_CHARS_MAX = 128

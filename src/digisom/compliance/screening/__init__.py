@@ -1,0 +1,1 @@
+"""Name screening: normalize names across scripts, block candidates, score and explain hits."""

@@ -1,0 +1,127 @@
+"""Screening a person or organization against loaded lists, with an explanation for every hit.
+
+The screener owns the blocking index over every non-weak name of every entry. A query's names are
+normalized once, candidates come from the index, the name matcher scores them, the best name per
+entry wins, and date of birth and country adjust that score. Weak aliases (nicknames, partial
+names the lists themselves mark as low quality) are not indexed: matching on them alone would
+flood officers with noise, which is also how OpenSanctions treats them.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from digisom.compliance.limits import HITS_MAX, MATCH_THRESHOLD_DEFAULT, QUERY_NAMES_MAX
+from digisom.compliance.lists.model import ListEntry, ListVersion, NameKind
+from digisom.compliance.screening.align import (
+    MATCHER_NAME,
+    MATCHER_VERSION,
+    NameComparison,
+    compare_names,
+)
+from digisom.compliance.screening.index import IndexedName, NameIndex
+from digisom.compliance.screening.normalize import normalize_name
+from digisom.compliance.screening.qualifiers import (
+    QUALIFIERS_NAME,
+    QUALIFIERS_VERSION,
+    QualifierResult,
+    normalize_country,
+    normalize_date,
+    qualify,
+)
+from digisom.errors import InvalidInput
+
+MATCHER_ID = f"{MATCHER_NAME}/v{MATCHER_VERSION}+{QUALIFIERS_NAME}/v{QUALIFIERS_VERSION}"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One list entry that resembles the query, with the evidence for it."""
+
+    entry: ListEntry
+    score: float
+    """Final score in [0, 1]: the name score moved by the qualifiers."""
+    query_name: str
+    list_name: str
+    comparison: NameComparison
+    qualifiers: QualifierResult
+    matcher: str
+
+    def explain(self) -> dict[str, Any]:
+        """A JSON-ready account of why this entry was hit."""
+        return {
+            "entity_id": self.entry.entity_id,
+            "source": self.entry.source,
+            "schema": self.entry.schema.value,
+            "primary_name": self.entry.primary_name,
+            "score": round(self.score, 4),
+            "name_score": round(self.comparison.score, 4),
+            "query_name": self.query_name,
+            "list_name": self.list_name,
+            "tokens": [
+                {
+                    "query": m.query_token,
+                    "list": m.list_token,
+                    "feature": m.feature.value,
+                    "similarity": m.similarity,
+                }
+                for m in self.comparison.matches
+            ],
+            "unmatched_query_tokens": list(self.comparison.unmatched_query),
+            "unmatched_list_tokens": list(self.comparison.unmatched_list),
+            "joined_comparison": self.comparison.joined,
+            "dob": self.qualifiers.dob.value,
+            "country": self.qualifiers.country.value,
+            "matcher": self.matcher,
+        }
+
+
+class Screener:
+    """Name screening over a fixed set of list versions (build once, query many times)."""
+
+    def __init__(self, versions: Iterable[ListVersion]) -> None:
+        self.entries: list[ListEntry] = [e for v in versions for e in v.entries]
+        indexed: list[IndexedName] = []
+        for entry_position, entry in enumerate(self.entries):
+            for name_position, name in enumerate(entry.names):
+                if name.kind is NameKind.WEAK:
+                    continue
+                form = normalize_name(name.value)
+                if form.tokens:
+                    indexed.append(IndexedName(entry_position, name_position, form))
+        self.index = NameIndex(indexed)
+
+    def screen(
+        self,
+        names: list[str],
+        dob: str | None = None,
+        country: str | None = None,
+        threshold: float = MATCH_THRESHOLD_DEFAULT,
+        limit: int = HITS_MAX,
+    ) -> list[Hit]:
+        """Hits at or above `threshold`, best first, at most one per entry and `limit` in all."""
+        if not names or len(names) > QUERY_NAMES_MAX:
+            raise InvalidInput(f"give between 1 and {QUERY_NAMES_MAX} names")
+        dob_iso = normalize_date(dob) if dob else None
+        country_code = normalize_country(country) if country else None
+        best: dict[int, tuple[NameComparison, str, IndexedName]] = {}
+        for query_name in names:
+            form = normalize_name(query_name)
+            for number in self.index.candidates(form):
+                indexed = self.index.names[number]
+                comparison = compare_names(form, indexed.form)
+                known = best.get(indexed.entry_position)
+                if known is None or comparison.score > known[0].score:
+                    best[indexed.entry_position] = (comparison, query_name, indexed)
+        hits: list[Hit] = []
+        for entry_position, (comparison, query_name, indexed) in best.items():
+            entry = self.entries[entry_position]
+            result = qualify(dob_iso, country_code, entry.birth_dates, entry.countries)
+            score = min(1.0, max(0.0, comparison.score + result.adjustment))
+            if score >= threshold:
+                list_name = entry.names[indexed.name_position].value
+                hits.append(
+                    Hit(entry, score, query_name, list_name, comparison, result, MATCHER_ID)
+                )
+        hits.sort(key=lambda hit: (-hit.score, hit.entry.entity_id))
+        return hits[:limit]
