@@ -2,7 +2,7 @@
 
 import typer
 
-from digisom.commands import bench, chain
+from digisom.commands import bench, chain, compliance
 
 app = typer.Typer(
     help="digisom: a sovereign platform for a national digital currency.",
@@ -12,6 +12,7 @@ app = typer.Typer(
 )
 app.add_typer(bench.app, name="bench")
 app.add_typer(chain.app, name="chain")
+app.add_typer(compliance.app, name="compliance")
 
 
 def main() -> None:

@@ -3,3 +3,15 @@
 import typer
 
 app = typer.Typer(help="Benchmarks; each prints one JSON object.", no_args_is_help=True)
+
+
+@app.command("screening")
+def screening(
+    as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
+) -> None:
+    """Sanctions screening quality (recall, false positives, cross-script) and throughput."""
+    import json
+
+    from digisom.benchmarks.screening import run_screening_benchmark
+
+    typer.echo(json.dumps(run_screening_benchmark(), ensure_ascii=False))
