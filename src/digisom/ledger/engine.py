@@ -86,13 +86,21 @@ class BatchState:
 class _UndoLog:
     """Changes made since a linked chain began, newest last, so a failed chain can be undone."""
 
-    __slots__ = ("active", "entries", "history_len", "new_accounts_len", "new_transfers_len")
+    __slots__ = (
+        "active",
+        "entries",
+        "history_len",
+        "new_accounts_len",
+        "new_pending_len",
+        "new_transfers_len",
+    )
 
     def __init__(self) -> None:
         self.entries: list[tuple[dict[int, Any], int, Any]] = []
         self.new_accounts_len = 0
         self.new_transfers_len = 0
         self.history_len = 0
+        self.new_pending_len = 0
         self.active = False
 
     def begin(self, state: BatchState) -> None:
@@ -100,6 +108,7 @@ class _UndoLog:
         self.new_accounts_len = len(state.new_accounts)
         self.new_transfers_len = len(state.new_transfers)
         self.history_len = len(state.history)
+        self.new_pending_len = len(state.new_pending_ids)
         self.active = True
 
     def rollback(self, state: BatchState) -> None:
@@ -112,6 +121,7 @@ class _UndoLog:
         del state.new_accounts[self.new_accounts_len :]
         del state.new_transfers[self.new_transfers_len :]
         del state.history[self.history_len :]
+        del state.new_pending_ids[self.new_pending_len :]
         self.entries.clear()
         self.active = False
 

@@ -53,8 +53,9 @@ class VerifyReport:
 
 def verify(store: LedgerStore) -> VerifyReport:
     report = VerifyReport()
-    _verify_journal(store, report)
-    _verify_balances(store, report)
+    with store.read_snapshot():
+        _verify_journal(store, report)
+        _verify_balances(store, report)
     return report
 
 

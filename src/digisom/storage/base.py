@@ -80,6 +80,10 @@ class LedgerStore(abc.ABC):
         """A transaction holding the ledger's write lock; commits on success, else rolls back."""
 
     @abc.abstractmethod
+    def read_snapshot(self) -> AbstractContextManager[None]:
+        """A read-only transaction: every query inside sees the same committed state."""
+
+    @abc.abstractmethod
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]: ...
 
     @abc.abstractmethod

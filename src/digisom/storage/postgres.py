@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 
+from digisom.errors import invariant
 from digisom.limits import (
     POSTGRES_CONNECT_TIMEOUT_S,
     POSTGRES_LOCK_TIMEOUT_MS,
@@ -49,12 +51,19 @@ class PostgresLedgerStore(LedgerStore):
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self.connection.execute(sql, params).fetchall()  # type: ignore[arg-type]
 
+    @contextmanager
+    def read_snapshot(self) -> Iterator[None]:
+        with self.connection.transaction():
+            self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        invariant(
+            self.connection.info.transaction_status != TransactionStatus.IDLE,
+            "full scans run inside read_snapshot(), so that they see one consistent state",
+        )
         self._stream_serial += 1
-        with (
-            self.connection.transaction(),
-            self.connection.cursor(name=f"stream_{self._stream_serial}") as cursor,
-        ):
+        with self.connection.cursor(name=f"stream_{self._stream_serial}") as cursor:
             cursor.itersize = STREAM_ROWS_PER_FETCH
             cursor.execute(sql, params)  # type: ignore[arg-type]
             yield from cursor

@@ -46,6 +46,14 @@ class SqliteLedgerStore(LedgerStore):
             raise
         self.connection.execute("COMMIT")
 
+    @contextmanager
+    def read_snapshot(self) -> Iterator[None]:
+        self.connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.connection.execute("ROLLBACK")
+
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self.connection.execute(sql, params).fetchall()
 
