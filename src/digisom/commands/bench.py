@@ -15,3 +15,16 @@ def screening(
     from digisom.benchmarks.screening import run_screening_benchmark
 
     typer.echo(json.dumps(run_screening_benchmark(), ensure_ascii=False))
+
+
+@app.command("chain")
+def chain(
+    recipients: int = typer.Option(1000, help="Recipients in the measured DSOM batch payout."),
+    as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
+) -> None:
+    """Gas per recipient of a DSOM batch payout (new and existing holders) vs single transfers."""
+    import json
+
+    from digisom.benchmarks.chain import run_chain_benchmark
+
+    typer.echo(json.dumps(run_chain_benchmark(recipients), sort_keys=True))
