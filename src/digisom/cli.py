@@ -2,7 +2,7 @@
 
 import typer
 
-from digisom.commands import bench, chain, compliance
+from digisom.commands import admin, bench, chain, compliance, ledger, por, serve
 
 app = typer.Typer(
     help="digisom: a sovereign platform for a national digital currency.",
@@ -10,9 +10,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.command("serve")(serve.serve)
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(admin.app, name="admin")
 app.add_typer(bench.app, name="bench")
 app.add_typer(chain.app, name="chain")
 app.add_typer(compliance.app, name="compliance")
+app.add_typer(por.app, name="por")
 
 
 def main() -> None:

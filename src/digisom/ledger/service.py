@@ -13,7 +13,7 @@ from digisom.errors import NotFound, invariant
 from digisom.ledger import engine, journal
 from digisom.ledger.engine import BatchState
 from digisom.ledger.journal import RecordKind
-from digisom.ledger.model import Account, JournalHead, Transfer
+from digisom.ledger.model import Account, AccountState, JournalHead, Transfer
 from digisom.storage.base import AccountEvent, BatchWrite, JournalEntry, LedgerStore
 
 EXPIRIES_PER_BATCH_MAX = 8190
@@ -102,6 +102,13 @@ class Ledger:
             event = AccountEvent(timestamp, account_id, kind, reason)
             encoded = [journal.encode_account_event(kind, account_id, timestamp)]
             return self._commit(BatchState(), encoded, head, timestamp, timestamp, (event,))
+
+    def get_account(self, account_id: int) -> AccountState | None:
+        found = self.store.get_account(account_id)
+        if found is None:
+            return None
+        record, (dp, dpo, cp, cpo) = found
+        return AccountState(record.account, dp, dpo, cp, cpo, record.timestamp, record.frozen)
 
     def _load(self, transfers: Sequence[Transfer], due: Sequence[Transfer]) -> BatchState:
         """Read every row the batch can touch: accounts, referenced transfers, pending state."""

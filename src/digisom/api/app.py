@@ -1,0 +1,76 @@
+"""The FastAPI application: routers, error shapes, request size limit, background expiry."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from digisom import __version__
+from digisom.api.deps import LedgerPool
+from digisom.api.routes import admin, ledger
+from digisom.errors import DigisomError, NotFound
+from digisom.limits import REQUEST_BODY_BYTES_MAX
+from digisom.storage.factory import open_store
+from digisom.storage.urls import DatabaseUrl
+
+log = logging.getLogger("digisom.api")
+
+
+def create_app(url: DatabaseUrl, *, expiry_interval_s: float = 0.0) -> FastAPI:
+    """Build the app on `url` (migrated here, once). With `expiry_interval_s` > 0 a background
+    task releases pending transfers whose timeout passed, even when no batch arrives."""
+    open_store(url).close()
+    pool = LedgerPool(url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if expiry_interval_s > 0:
+            task = asyncio.create_task(_expire_forever(pool, expiry_interval_s))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+            pool.close()
+
+    app = FastAPI(
+        title="digisom",
+        version=__version__,
+        description="The sovereign ledger of the digital som and the services above it.",
+        lifespan=lifespan,
+    )
+    app.state.ledgers = pool
+    app.include_router(ledger.router)
+    app.include_router(admin.router)
+
+    @app.middleware("http")
+    async def limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > REQUEST_BODY_BYTES_MAX):
+            return JSONResponse(
+                {"detail": f"request body over {REQUEST_BODY_BYTES_MAX} bytes"}, status_code=413
+            )
+        return await call_next(request)
+
+    @app.exception_handler(DigisomError)
+    async def expected_error(_: Request, error: DigisomError) -> JSONResponse:
+        code = 404 if isinstance(error, NotFound) else 400
+        return JSONResponse({"detail": error.message}, status_code=code)
+
+    return app
+
+
+async def _expire_forever(pool: LedgerPool, interval_s: float) -> None:
+    """Release expired pending transfers every `interval_s`, on a worker thread."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            await asyncio.to_thread(lambda: pool.get().expire_pending())
+        except Exception:  # keep the timer alive; the failure is logged, not swallowed
+            log.exception("expiring pending transfers failed")

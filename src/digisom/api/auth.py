@@ -1,0 +1,59 @@
+"""API keys, roles and scopes.
+
+A key is 32 random bytes shown once (`dsk_` + URL-safe base64) and stored only as its SHA-256, so
+a database leak reveals no usable key. Each key has one role; a role grants a fixed set of scopes,
+and every route names the scope it needs: no key or an unknown key gets 401, a key whose role
+lacks the scope gets 403.
+"""
+
+import hashlib
+import secrets
+import time
+from enum import StrEnum
+
+from digisom.limits import API_KEY_BYTES
+from digisom.storage.base import LedgerStore
+
+KEY_PREFIX = "dsk_"
+
+
+class Scope(StrEnum):
+    LEDGER_READ = "ledger:read"
+    LEDGER_WRITE = "ledger:write"
+    LEDGER_FREEZE = "ledger:freeze"
+    ADMIN = "admin"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    """Runs the platform: every scope, including creating keys."""
+    OPERATOR = "operator"
+    """Central-bank operations: moves money and freezes accounts."""
+    AUDITOR = "auditor"
+    """Reads everything, changes nothing."""
+
+
+SCOPES_BY_ROLE: dict[Role, frozenset[Scope]] = {
+    Role.ADMIN: frozenset(Scope),
+    Role.OPERATOR: frozenset({Scope.LEDGER_READ, Scope.LEDGER_WRITE, Scope.LEDGER_FREEZE}),
+    Role.AUDITOR: frozenset({Scope.LEDGER_READ}),
+}
+
+
+def hash_key(key: str) -> bytes:
+    return hashlib.sha256(key.encode("utf-8")).digest()
+
+
+def create_key(store: LedgerStore, role: Role, label: str = "") -> str:
+    """Store a new key for `role` and return it; it cannot be recovered later."""
+    key = KEY_PREFIX + secrets.token_urlsafe(API_KEY_BYTES)
+    store.insert_api_key(hash_key(key), role.value, label, time.time_ns())
+    return key
+
+
+def authenticate(store: LedgerStore, key: str) -> Role | None:
+    """The role of a valid, unrevoked key, else None."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 100:
+        return None
+    found = store.find_api_key(hash_key(key))
+    return None if found is None else Role(found[1])

@@ -1,0 +1,78 @@
+"""Typed dependencies: the per-thread ledger, and the authenticated caller with a scope check."""
+
+import threading
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from digisom.api.auth import SCOPES_BY_ROLE, Role, Scope, authenticate
+from digisom.ledger.service import Ledger
+from digisom.storage.factory import open_store
+from digisom.storage.urls import DatabaseUrl
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `digisom admin create-key`")
+
+
+class LedgerPool:
+    """One store connection per worker thread: sqlite3 and psycopg connections are not shared
+    between threads, and writers are serialised by the database's lock, not by this pool."""
+
+    def __init__(self, url: DatabaseUrl) -> None:
+        self.url = url
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[Ledger] = []
+
+    def get(self) -> Ledger:
+        ledger: Ledger | None = getattr(self._local, "ledger", None)
+        if ledger is None:
+            ledger = Ledger(open_store(self.url, migrate=False))
+            self._local.ledger = ledger
+            with self._lock:
+                self._all.append(ledger)
+        return ledger
+
+    def close(self) -> None:
+        with self._lock:
+            for ledger in self._all:
+                ledger.store.close()
+            self._all.clear()
+
+
+def get_ledger(request: Request) -> Ledger:
+    pool: LedgerPool = request.app.state.ledgers
+    return pool.get()
+
+
+LedgerDep = Annotated[Ledger, Depends(get_ledger)]
+
+
+def require(scope: Scope) -> Callable[..., Role]:
+    """A dependency that lets the request through only with a key whose role has `scope`."""
+
+    def check(
+        ledger: LedgerDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Role:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "missing API key: send 'Authorization: Bearer <key>'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        role = authenticate(ledger.store, credentials.credentials)
+        if role is None:
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "unknown or revoked API key",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if scope not in SCOPES_BY_ROLE[role]:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"the {role.value} role lacks the {scope.value} scope"
+            )
+        return role
+
+    return check

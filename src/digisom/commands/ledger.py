@@ -1,0 +1,58 @@
+"""`digisom ledger ...`: verify the ledger, show the journal head."""
+
+import json
+
+import typer
+
+from digisom.commands._common import DbOption
+from digisom.ledger.verify import verify
+from digisom.storage.factory import open_store
+from digisom.storage.urls import parse_database_url
+
+app = typer.Typer(help="The sovereign ledger.", no_args_is_help=True)
+
+
+@app.command("verify")
+def verify_command(db: DbOption = None) -> None:
+    """Check the journal hash chain, every balance, debits = credits and the balance flags.
+
+    Prints a JSON report; exits 1 if anything is wrong.
+    """
+    store = open_store(parse_database_url(db))
+    try:
+        report = verify(store)
+    finally:
+        store.close()
+    typer.echo(
+        json.dumps(
+            {
+                "ok": report.ok,
+                "journal_height": report.journal_height,
+                "journal_head": report.journal_head_hex,
+                "accounts": report.accounts,
+                "transfers": report.transfers,
+                "ledgers": {str(k): v for k, v in report.ledgers.items()},
+                "problem_count": report.problem_count,
+                "problems": report.problems,
+            },
+            indent=2,
+        )
+    )
+    if not report.ok:
+        typer.echo(f"ledger verification FAILED: {report.problem_count} problem(s)", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("head")
+def head_command(db: DbOption = None) -> None:
+    """Print the journal head (height, hash, last timestamp) as JSON."""
+    store = open_store(parse_database_url(db))
+    try:
+        h = store.head()
+    finally:
+        store.close()
+    typer.echo(
+        json.dumps(
+            {"height": h.height, "hash": h.hash.hex(), "last_timestamp": str(h.last_timestamp)}
+        )
+    )
