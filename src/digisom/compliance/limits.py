@@ -25,6 +25,7 @@ PREFIX_KEY_CHARS = 4
 # Token similarity.
 TOKEN_MATCH_MIN = 0.70  # below this two tokens are not aligned at all
 INITIAL_SIMILARITY = 0.80  # "V" against "Vladimir"
+INITIAL_WEIGHT = 4  # an initial weighs like a four-letter token (it stands for a given name)
 PHONETIC_SIMILARITY = 0.85  # same metaphone code, length >= PHONETIC_KEY_CHARS_MIN
 SKELETON_SIMILARITY = 0.95  # same consonant skeleton, for abjad and abugida scripts
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from digisom.compliance.limits import CANDIDATE_EXTRA_WEIGHT, SKELETON_SIMILARITY, TOKEN_MATCH_MIN
-from digisom.compliance.screening.normalize import NameForm
+from digisom.compliance.screening.normalize import NameForm, token_weight
 from digisom.compliance.screening.tokens import Feature, skeletons, token_similarity
 
 MATCHER_NAME = "name-align"
@@ -110,8 +110,8 @@ def compare_names(query: NameForm, candidate: NameForm) -> NameComparison:
     numerator = 0.0
     list_matched = 0
     for score, i, j, _ in chosen:
-        length = len(candidate.tokens[j])
-        numerator += score * (len(query.tokens[i]) + length)
+        length = token_weight(candidate.tokens[j])
+        numerator += score * (token_weight(query.tokens[i]) + length)
         list_matched += length
     list_extra = candidate.weight - list_matched
     aligned = numerator / (query.weight + list_matched + CANDIDATE_EXTRA_WEIGHT * list_extra)

@@ -15,7 +15,7 @@ from rigour.names import remove_person_prefixes, tokenize_name
 from rigour.text import ascii_text
 from rigour.text.scripts import text_scripts
 
-from digisom.compliance.limits import NAME_CHARS_MAX, NAME_TOKENS_MAX
+from digisom.compliance.limits import INITIAL_WEIGHT, NAME_CHARS_MAX, NAME_TOKENS_MAX
 from digisom.compliance.screening.phonetic import phonetic_code
 
 # Scripts that leave short vowels unwritten (abjads) or imply them (Thai): a romanized list name
@@ -45,6 +45,15 @@ class NameForm:
     """Total characters of the tokens: how much evidence the name carries."""
 
 
+def token_weight(token: str) -> int:
+    """How much evidence a token carries: its length, but an initial counts as INITIAL_WEIGHT.
+
+    Weighing an initial by its single letter would make a conflicting initial ("K." against
+    "Nurbek") almost free; it stands for a whole given name, so it weighs like a short one.
+    """
+    return len(token) if len(token) > 1 else INITIAL_WEIGHT
+
+
 @lru_cache(maxsize=_TRANSLIT_CACHE_MAX)
 def ascii_tokens(token: str) -> tuple[str, ...]:
     """Transliterate one token to ASCII sub-tokens (one Han token can become several)."""
@@ -64,5 +73,5 @@ def normalize_name(name: str) -> NameForm:
         tokens = remove_person_prefixes(" ".join(tokens)).split() or tokens
     tokens = tokens[:NAME_TOKENS_MAX]
     phonetic = tuple(phonetic_code(token) for token in tokens)
-    weight = sum(len(token) for token in tokens)
+    weight = sum(token_weight(token) for token in tokens)
     return NameForm(name, tuple(tokens), phonetic, skeletal, "".join(tokens), weight)
