@@ -1,0 +1,1 @@
+"""The national reserve: holdings, valuation, and proofs that liabilities are fully counted."""

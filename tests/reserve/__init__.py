@@ -1,0 +1,1 @@
+"""Tests of the reserve: proof of liabilities."""
