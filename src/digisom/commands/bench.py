@@ -28,3 +28,18 @@ def chain(
     from digisom.benchmarks.chain import run_chain_benchmark
 
     typer.echo(json.dumps(run_chain_benchmark(recipients), sort_keys=True))
+
+
+@app.command("por")
+def por(
+    leaves: int = typer.Option(7_000_000, help="Holders (leaves) in the synthetic snapshot."),
+    workers: int = typer.Option(0, help="Build processes (0: automatic, 1 or 2)."),
+    as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
+) -> None:
+    """Proof of liabilities: sum tree build time, proof extraction and verification latency."""
+    import json
+
+    from digisom.benchmarks.por import run_por_benchmark
+
+    result = run_por_benchmark(leaves, workers=workers or None)
+    typer.echo(json.dumps(result, sort_keys=True))
