@@ -67,14 +67,21 @@ def _hit_rate(screener: Screener, people: list[Person], qualifiers: bool) -> flo
     return hits / len(people)
 
 
-def _throughput(screener: Screener, people: list[Person]) -> float:
-    started = time.perf_counter()
+def _throughput(screener: Screener, people: list[Person]) -> tuple[float, float]:
+    """Screenings per second of wall time and per second of this process's CPU time.
+
+    Both are reported because a shared machine slows the wall clock without the code being any
+    slower; the CPU rate is what one dedicated core would do.
+    """
+    wall_started, cpu_started = time.perf_counter(), time.process_time()
     for person in people:
         try:
             screener.screen([person.name], person.dob, person.country)
         except InvalidInput:
             screener.screen([person.name])
-    return len(people) / (time.perf_counter() - started)
+    wall = time.perf_counter() - wall_started
+    cpu = time.process_time() - cpu_started
+    return len(people) / wall, len(people) / cpu
 
 
 def _cross_script(path: Path) -> dict[str, Any]:
@@ -126,6 +133,8 @@ def run_screening_benchmark() -> dict[str, Any]:
         ),
         "cross_script": _cross_script(names / CROSS_SCRIPT_FILE),
         "throughput_queries": len(queries),
-        "screenings_per_s_cold": round(cold),
-        "screenings_per_s_warm": round(warm),
+        "screenings_per_s_cold_wall": round(cold[0]),
+        "screenings_per_s_cold_cpu": round(cold[1]),
+        "screenings_per_s_warm_wall": round(warm[0]),
+        "screenings_per_s_warm_cpu": round(warm[1]),
     }

@@ -15,8 +15,11 @@ PAIRS_FILE_ROWS_MAX = 1_000_000
 # Blocking: postings longer than this are "common" keys (Mohammed, Ali, Al): they only refine
 # candidates found by rarer keys, so one common token cannot pull in thousands of entries.
 POSTINGS_COMMON_MIN = 150
-# At most this many candidate names go through full scoring per query.
-CANDIDATES_MAX = 15
+# The best this many candidate names go through full scoring per query, plus any names tied with
+# the last of them (many entries share "Mohammad Ali"; the one whose birth date matches must not
+# be cut off by an arbitrary tie-break), up to the hard cap.
+CANDIDATES_MAX = 10
+CANDIDATES_TIED_MAX = 60
 # Tokens shorter than this do not get a phonetic blocking key (too many collisions).
 PHONETIC_KEY_CHARS_MIN = 3
 # Leading characters of a token used as a prefix blocking key (catches typos at the end).

@@ -13,9 +13,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from digisom.compliance.limits import CANDIDATES_MAX, POSTINGS_COMMON_MIN, PREFIX_KEY_CHARS
+from digisom.compliance.limits import (
+    CANDIDATES_MAX,
+    CANDIDATES_TIED_MAX,
+    POSTINGS_COMMON_MIN,
+    PREFIX_KEY_CHARS,
+)
 from digisom.compliance.screening.normalize import NameForm
 from digisom.compliance.screening.tokens import skeletons
+
+# Small enough never to outweigh a shared key (key weights are >= log 2), large enough to order
+# names that share the same keys by how close their token count is to the query's.
+LENGTH_TIE_BREAK = 0.01
 
 
 def name_keys(form: NameForm) -> set[str]:
@@ -55,6 +64,7 @@ class NameIndex:
                 postings[key].append(number)
         total = max(len(self.names), 1)
         self.postings: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in postings.items()}
+        self.lengths: list[int] = [len(name.form.tokens) for name in self.names]
         self.common: dict[str, frozenset[int]] = {
             k: frozenset(v) for k, v in self.postings.items() if len(v) > POSTINGS_COMMON_MIN
         }
@@ -85,4 +95,13 @@ class NameIndex:
             for number in scores:
                 if number in members:
                     scores[number] += weight
-        return [n for n, _ in heapq.nlargest(limit, scores.items(), key=lambda item: item[1])]
+        # Among names sharing the same keys, those with as many tokens as the query come first.
+        size = len(form.tokens)
+        lengths = self.lengths
+        for number in scores:
+            scores[number] -= LENGTH_TIE_BREAK * abs(lengths[number] - size)
+        ranked = heapq.nlargest(CANDIDATES_TIED_MAX, scores.items(), key=lambda item: item[1])
+        if len(ranked) > limit:
+            last_score = ranked[limit - 1][1]
+            ranked = [item for n, item in enumerate(ranked) if n < limit or item[1] >= last_score]
+        return [number for number, _ in ranked]

@@ -61,14 +61,6 @@ def skeleton_similarity(a: str, b: str) -> float:
     return best * SKELETON_SIMILARITY
 
 
-def _sounds_alike(a: str, b: str) -> bool:
-    """Same metaphone code, for tokens long enough that the code means something."""
-    if min(len(a), len(b)) < PHONETIC_KEY_CHARS_MIN:
-        return False
-    code = phonetic_code(a)
-    return bool(code) and code == phonetic_code(b)
-
-
 @lru_cache(maxsize=_PAIR_CACHE_MAX)
 def token_similarity(a: str, b: str, skeletal: bool) -> tuple[float, Feature]:
     """Similarity in [0, 1] of two ASCII tokens and the rule that produced it."""
@@ -79,8 +71,11 @@ def token_similarity(a: str, b: str, skeletal: bool) -> tuple[float, Feature]:
             return INITIAL_SIMILARITY, Feature.INITIAL
         return 0.0, Feature.NONE
     score, feature = Levenshtein.normalized_similarity(a, b), Feature.FUZZY
-    if score < PHONETIC_SIMILARITY and _sounds_alike(a, b):
-        score, feature = PHONETIC_SIMILARITY, Feature.PHONETIC
+    if score < PHONETIC_SIMILARITY and len(a) >= PHONETIC_KEY_CHARS_MIN <= len(b):
+        # Same metaphone code, for tokens long enough that the code means something.
+        code = phonetic_code(a)
+        if code and code == phonetic_code(b):
+            score, feature = PHONETIC_SIMILARITY, Feature.PHONETIC
     if skeletal:
         skeleton = skeleton_similarity(a, b)
         if skeleton > score:
