@@ -8,6 +8,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from digisom.api.auth import SCOPES_BY_ROLE, Role, Scope, authenticate
+from digisom.ledger.cache import AccountCache
 from digisom.ledger.service import Ledger
 from digisom.storage.factory import open_store
 from digisom.storage.urls import DatabaseUrl
@@ -24,11 +25,13 @@ class LedgerPool:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[Ledger] = []
+        self.cache = AccountCache()
+        """One cache for every thread: writes are serialised anyway (see `AccountCache`)."""
 
     def get(self) -> Ledger:
         ledger: Ledger | None = getattr(self._local, "ledger", None)
         if ledger is None:
-            ledger = Ledger(open_store(self.url, migrate=False))
+            ledger = Ledger(open_store(self.url, migrate=False), cache=self.cache)
             self._local.ledger = ledger
             with self._lock:
                 self._all.append(ledger)

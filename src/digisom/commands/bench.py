@@ -30,6 +30,28 @@ def chain(
     typer.echo(json.dumps(run_chain_benchmark(recipients), sort_keys=True))
 
 
+@app.command("ledger")
+def ledger(
+    db: str = typer.Option("sqlite", "--db", help="sqlite or postgres"),
+    accounts: int = typer.Option(100_000, "--accounts", min=2),
+    transfers: int = typer.Option(1_000_000, "--transfers", min=1),
+    postgres_url: str = typer.Option(
+        "postgresql://postgres@127.0.0.1:5432/test",
+        "--postgres-url",
+        help="Server for --db postgres; the run uses a fresh schema and drops it",
+    ),
+    as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
+) -> None:
+    """Batched create_transfers (8,190 a batch, durable) against one transaction per transfer."""
+    import json
+
+    from digisom.benchmarks.ledger import run_ledger_benchmark
+
+    if db not in ("sqlite", "postgres"):
+        raise typer.BadParameter("--db is sqlite or postgres")
+    typer.echo(json.dumps(run_ledger_benchmark(db, accounts, transfers, postgres_url)))
+
+
 @app.command("por")
 def por(
     leaves: int = typer.Option(7_000_000, help="Holders (leaves) in the synthetic snapshot."),

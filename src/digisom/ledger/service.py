@@ -6,12 +6,14 @@ entry that chains the batch commits together with it.
 """
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from digisom.errors import NotFound, invariant
 from digisom.ledger import engine, journal
-from digisom.ledger.engine import BatchState
+from digisom.ledger.cache import AccountCache
+from digisom.ledger.engine import AccountRecord, Balances, BatchState
 from digisom.ledger.journal import RecordKind
 from digisom.ledger.model import Account, AccountState, JournalHead, Transfer
 from digisom.storage.base import AccountEvent, BatchWrite, JournalEntry, LedgerStore
@@ -31,16 +33,38 @@ class BatchResult:
 class Ledger:
     """The double-entry ledger over one store connection (not shared between threads)."""
 
-    def __init__(self, store: LedgerStore, clock_ns: Callable[[], int] = time.time_ns) -> None:
+    def __init__(
+        self,
+        store: LedgerStore,
+        clock_ns: Callable[[], int] = time.time_ns,
+        cache: AccountCache | None = None,
+    ) -> None:
         self.store = store
         self.clock_ns = clock_ns
+        self.cache = cache if cache is not None else AccountCache()
+
+    @contextmanager
+    def _writing(self) -> Iterator[JournalHead]:
+        """One write transaction holding the ledger's lock; yields the journal head.
+
+        The process-wide cache lock is taken first, then the database's write lock, always in that
+        order. The cache is checked against the head here and dropped if anything fails.
+        """
+        cache = self.cache
+        with cache.lock:
+            try:
+                with self.store.write_transaction():
+                    head = self.store.head()
+                    cache.validate(head)
+                    yield head
+            except BaseException:
+                cache.clear()
+                raise
 
     def create_accounts(self, accounts: Sequence[Account]) -> BatchResult:
-        store = self.store
-        with store.write_transaction():
-            head = store.head()
+        with self._writing() as head:
             base = max(self.clock_ns(), head.last_timestamp + 1)
-            records, balances = store.load_accounts({a.id for a in accounts})
+            records, balances = self.store.load_accounts({a.id for a in accounts})
             state = BatchState(accounts=records, balances=balances)
             results = engine.create_accounts(accounts, state, base)
             encoded = [journal.encode_account(r.account, r.timestamp) for r in state.new_accounts]
@@ -48,22 +72,19 @@ class Ledger:
         return BatchResult(results, head)
 
     def create_transfers(self, transfers: Sequence[Transfer]) -> BatchResult:
-        store = self.store
-        with store.write_transaction():
-            head = store.head()
+        with self._writing() as head:
             base = max(self.clock_ns(), head.last_timestamp + 1)
-            due = store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
+            due = self.store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
             state = self._load(transfers, due)
             expired = engine.expire_pending([(p, base + i) for i, p in enumerate(due)], state)
             first_event = base + len(expired)
             results = engine.create_transfers(transfers, state, first_event)
-            encoded = [
-                journal.encode_account_event(RecordKind.EXPIRY, pending_id, timestamp)
-                for pending_id, timestamp in expired
-            ]
+            encoded = _expiry_records(expired)
             encoded.extend(journal.encode_transfer(t) for t in state.new_transfers)
             last = first_event + len(transfers) - 1
             head = self._commit(state, encoded, head, base, last, ())
+        # Committed: what the batch read and wrote is now the database's state at `head`.
+        self.cache.commit(head, state.accounts, state.balances)
         return BatchResult(results, head)
 
     def expire_pending(self) -> int:
@@ -71,28 +92,21 @@ class Ledger:
 
         Batches release what is due before they run; this lets a timer do it when no batch comes.
         """
-        store = self.store
-        with store.write_transaction():
-            head = store.head()
+        with self._writing() as head:
             base = max(self.clock_ns(), head.last_timestamp + 1)
-            due = store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
+            due = self.store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
             if not due:
                 return 0
             state = self._load((), due)
             expired = engine.expire_pending([(p, base + i) for i, p in enumerate(due)], state)
-            encoded = [
-                journal.encode_account_event(RecordKind.EXPIRY, pending_id, timestamp)
-                for pending_id, timestamp in expired
-            ]
-            self._commit(state, encoded, head, base, base + len(expired) - 1, ())
+            last = base + len(expired) - 1
+            self._commit(state, _expiry_records(expired), head, base, last, ())
         return len(expired)
 
     def set_frozen(self, account_id: int, frozen: bool, reason: str) -> JournalHead:
         """Freeze or unfreeze an account (an operator action, journaled with its reason)."""
-        store = self.store
-        with store.write_transaction():
-            head = store.head()
-            found = store.get_account(account_id)
+        with self._writing() as head:
+            found = self.store.get_account(account_id)
             if found is None:
                 raise NotFound(f"account {account_id} not found")
             if found[0].frozen == frozen:
@@ -123,9 +137,23 @@ class Ledger:
             account_ids.add(p.credit_account_id)
         for p in due:
             loaded[p.id] = p
-        records, balances = store.load_accounts(account_ids)
+        records, balances = self._accounts(account_ids)
         pending = store.load_pending(pending_ids | {p.id for p in due})
         return BatchState(accounts=records, balances=balances, transfers=loaded, pending=pending)
+
+    def _accounts(
+        self, account_ids: set[int]
+    ) -> tuple[dict[int, AccountRecord], dict[int, Balances]]:
+        """The committed rows of these accounts: from the cache, the rest from the database."""
+        cached_records, cached_balances = self.cache.records, self.cache.balances
+        records = {i: cached_records[i] for i in account_ids if i in cached_records}
+        balances = {i: cached_balances[i] for i in records}
+        missing = account_ids.difference(records)
+        if missing:
+            loaded_records, loaded_balances = self.store.load_accounts(missing)
+            records.update(loaded_records)
+            balances.update(loaded_balances)
+        return records, balances
 
     def _commit(
         self,
@@ -154,3 +182,10 @@ class Ledger:
         )
         self.store.write_batch(BatchWrite(state, account_events, entry))
         return JournalHead(height, digest, last_timestamp)
+
+
+def _expiry_records(expired: Sequence[tuple[int, int]]) -> list[bytes]:
+    return [
+        journal.encode_account_event(RecordKind.EXPIRY, pending_id, timestamp)
+        for pending_id, timestamp in expired
+    ]

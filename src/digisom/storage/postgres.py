@@ -77,10 +77,9 @@ class PostgresLedgerStore(LedgerStore):
 
     def _select_by_ids(self, sql_head: str, column: str, ids: Collection[int]) -> list[Any]:
         keys = [b16(i) for i in ids]
-        return self.connection.execute(
-            f"{sql_head} WHERE {column} = ANY(%s::bytea[])",  # type: ignore[arg-type]
-            (keys,),
-        ).fetchall()
+        with self.connection.cursor(binary=True) as cursor:
+            cursor.execute(f"{sql_head} WHERE {column} = ANY(%b::bytea[])", (keys,))  # type: ignore[arg-type]
+            return cursor.fetchall()
 
     def _bulk_insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
         with (
@@ -92,10 +91,10 @@ class PostgresLedgerStore(LedgerStore):
 
     def _update_balances(self, rows: Sequence[Sequence[Any]]) -> None:
         columns = list(zip(*rows, strict=True))
-        self.connection.execute(
+        self.connection.cursor(binary=True).execute(
             "UPDATE accounts AS a SET debits_pending = v.dp, debits_posted = v.dpo, "
             "credits_pending = v.cp, credits_posted = v.cpo "
-            "FROM unnest(%s::bytea[], %s::bytea[], %s::bytea[], %s::bytea[], %s::bytea[]) "
+            "FROM unnest(%b::bytea[], %b::bytea[], %b::bytea[], %b::bytea[], %b::bytea[]) "
             "AS v(dp, dpo, cp, cpo, id) WHERE a.id = v.id",
             [list(c) for c in columns],
         )
