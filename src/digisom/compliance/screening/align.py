@@ -14,12 +14,19 @@ from rapidfuzz.distance import Levenshtein
 
 from digisom.compliance.limits import CANDIDATE_EXTRA_WEIGHT, SKELETON_SIMILARITY, TOKEN_MATCH_MIN
 from digisom.compliance.screening.normalize import NameForm, token_weight
-from digisom.compliance.screening.tokens import Feature, skeletons, token_similarity
+from digisom.compliance.screening.table import SimilarityTable
+from digisom.compliance.screening.tokens import (
+    Feature,
+    skeleton_similarity,
+    skeletons,
+    token_similarity,
+)
 
 MATCHER_NAME = "name-align"
 MATCHER_VERSION = 1
 
 Pair = tuple[float, int, int, Feature]
+_NO_MATCH = (0.0, Feature.NONE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +73,23 @@ class NameComparison:
         return tuple(t for j, t in enumerate(self.candidate.tokens) if j not in used)
 
 
-def _align(query: NameForm, candidate: NameForm) -> list[Pair]:
+def _align(
+    query: NameForm, candidate: NameForm, table: SimilarityTable | None = None
+) -> list[Pair]:
     """Greedy one-to-one alignment, best-scoring pairs first (ties: earlier tokens first)."""
     skeletal = query.skeletal or candidate.skeletal
     pairs: list[Pair] = []
     candidate_tokens = candidate.tokens
     for i, q in enumerate(query.tokens):
         for j, c in enumerate(candidate_tokens):
-            score, feature = token_similarity(q, c, skeletal)
+            if table is None:
+                score, feature = token_similarity(q, c, skeletal)
+            else:
+                score, feature = table.get((q, c), _NO_MATCH)
+                if skeletal and feature is not Feature.EXACT and len(q) > 1 < len(c):
+                    skeleton = skeleton_similarity(q, c)
+                    if skeleton > score:
+                        score, feature = skeleton, Feature.SKELETON
             if score >= TOKEN_MATCH_MIN:
                 pairs.append((score, i, j, feature))
     if len(pairs) > 1:
@@ -102,11 +118,13 @@ def _joined_score(query: NameForm, candidate: NameForm) -> float:
     return score
 
 
-def compare_names(query: NameForm, candidate: NameForm) -> NameComparison:
-    """Score two normalized names."""
+def compare_names(
+    query: NameForm, candidate: NameForm, table: SimilarityTable | None = None
+) -> NameComparison:
+    """Score two normalized names; `table` is the bulk fast path (see `table.py`)."""
     if not query.tokens or not candidate.tokens:
         return NameComparison(0.0, query, candidate, (), joined=False)
-    chosen = _align(query, candidate)
+    chosen = _align(query, candidate, table)
     numerator = 0.0
     list_matched = 0
     for score, i, j, _ in chosen:

@@ -29,6 +29,7 @@ from digisom.compliance.screening.qualifiers import (
     normalize_date,
     qualify,
 )
+from digisom.compliance.screening.table import similarity_table
 from digisom.errors import InvalidInput
 
 MATCHER_ID = f"{MATCHER_NAME}/v{MATCHER_VERSION}+{QUALIFIERS_NAME}/v{QUALIFIERS_VERSION}"
@@ -107,9 +108,11 @@ class Screener:
         best: dict[int, tuple[NameComparison, str, IndexedName]] = {}
         for query_name in names:
             form = normalize_name(query_name)
-            for number in self.index.candidates(form):
-                indexed = self.index.names[number]
-                comparison = compare_names(form, indexed.form)
+            found = [self.index.names[number] for number in self.index.candidates(form)]
+            list_tokens = {token for indexed in found for token in indexed.form.tokens}
+            table = similarity_table(form.tokens, list_tokens)
+            for indexed in found:
+                comparison = compare_names(form, indexed.form, table)
                 known = best.get(indexed.entry_position)
                 if known is None or comparison.score > known[0].score:
                     best[indexed.entry_position] = (comparison, query_name, indexed)

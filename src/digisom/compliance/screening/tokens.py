@@ -51,6 +51,7 @@ def skeletons(token: str) -> tuple[str, str]:
     return as_consonant, as_vowel
 
 
+@lru_cache(maxsize=_PAIR_CACHE_MAX)
 def skeleton_similarity(a: str, b: str) -> float:
     """Similarity of consonant skeletons, scaled so that it never beats an exact spelling."""
     best = 0.0
