@@ -9,6 +9,7 @@ from pathlib import Path
 
 from digisom.compliance.lists import (
     CryptoAddress,
+    ListEntry,
     ListVersion,
     NameKind,
     Schema,
@@ -18,7 +19,7 @@ from digisom.compliance.lists import (
 from tests.compliance.conftest import FIXED_TIME, SANCTIONS_DIR
 
 
-def _entry(version: ListVersion, entity_id: str):  # type: ignore[no-untyped-def]
+def _entry(version: ListVersion, entity_id: str) -> ListEntry:
     return next(entry for entry in version.entries if entry.entity_id == entity_id)
 
 
