@@ -85,3 +85,12 @@ def test_blocking_limits_candidates(screener: Screener) -> None:
     assert len(screener.index.names) > 20_000
     found = screener.index.candidates(normalize_name("Mohammad Ali Hassan"))
     assert 0 < len(found) <= CANDIDATES_MAX
+
+
+def test_matchers_are_registered_by_name_and_version(national: ListVersion) -> None:
+    from digisom.errors import NotFound
+
+    screener = Screener([national], matcher="name-align/v1")
+    assert screener.screen(["Aigul Tologonova"])[0].matcher == MATCHER_ID
+    with pytest.raises(NotFound, match="unknown matcher"):
+        Screener([national], matcher="name-align/v0")

@@ -12,7 +12,7 @@ import typer
 
 from digisom.compliance.catalog import load_versions
 from digisom.compliance.limits import MATCH_THRESHOLD_DEFAULT
-from digisom.compliance.pairs import compare_pair, read_pairs, score_rows
+from digisom.compliance.pairs import read_pairs, score_rows
 from digisom.compliance.screening.align import compare_names
 from digisom.compliance.screening.normalize import normalize_name
 from digisom.compliance.screening.screen import MATCHER_ID, Screener
@@ -89,7 +89,7 @@ def compare(
     if name1 is None or name2 is None:
         raise typer.BadParameter("give NAME1 and NAME2, or --pairs FILE.csv")
     comparison = compare_names(normalize_name(name1), normalize_name(name2))
-    score = compare_pair(name1, name2)
+    score = comparison.score
     if as_json:
         report = {
             "name1": name1,

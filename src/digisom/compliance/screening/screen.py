@@ -13,13 +13,9 @@ from typing import Any
 
 from digisom.compliance.limits import HITS_MAX, MATCH_THRESHOLD_DEFAULT, QUERY_NAMES_MAX
 from digisom.compliance.lists.model import ListEntry, ListVersion, NameKind
-from digisom.compliance.screening.align import (
-    MATCHER_NAME,
-    MATCHER_VERSION,
-    NameComparison,
-    compare_names,
-)
+from digisom.compliance.screening.align import NameComparison
 from digisom.compliance.screening.index import IndexedName, NameIndex
+from digisom.compliance.screening.matchers import DEFAULT_MATCHER, get_matcher
 from digisom.compliance.screening.normalize import normalize_name
 from digisom.compliance.screening.qualifiers import (
     QUALIFIERS_NAME,
@@ -32,7 +28,8 @@ from digisom.compliance.screening.qualifiers import (
 from digisom.compliance.screening.table import similarity_table
 from digisom.errors import InvalidInput
 
-MATCHER_ID = f"{MATCHER_NAME}/v{MATCHER_VERSION}+{QUALIFIERS_NAME}/v{QUALIFIERS_VERSION}"
+QUALIFIERS_ID = f"{QUALIFIERS_NAME}/v{QUALIFIERS_VERSION}"
+MATCHER_ID = f"{DEFAULT_MATCHER}+{QUALIFIERS_ID}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +77,9 @@ class Hit:
 class Screener:
     """Name screening over a fixed set of list versions (build once, query many times)."""
 
-    def __init__(self, versions: Iterable[ListVersion]) -> None:
+    def __init__(self, versions: Iterable[ListVersion], matcher: str = DEFAULT_MATCHER) -> None:
+        self.matcher_id = f"{matcher}+{QUALIFIERS_ID}"
+        self.compare = get_matcher(matcher)
         self.entries: list[ListEntry] = [e for v in versions for e in v.entries]
         indexed: list[IndexedName] = []
         for entry_position, entry in enumerate(self.entries):
@@ -112,7 +111,7 @@ class Screener:
             list_tokens = {token for indexed in found for token in indexed.form.tokens}
             table = similarity_table(form.tokens, list_tokens)
             for indexed in found:
-                comparison = compare_names(form, indexed.form, table)
+                comparison = self.compare(form, indexed.form, table)
                 known = best.get(indexed.entry_position)
                 if known is None or comparison.score > known[0].score:
                     best[indexed.entry_position] = (comparison, query_name, indexed)
@@ -123,8 +122,7 @@ class Screener:
             score = min(1.0, max(0.0, comparison.score + result.adjustment))
             if score >= threshold:
                 list_name = entry.names[indexed.name_position].value
-                hits.append(
-                    Hit(entry, score, query_name, list_name, comparison, result, MATCHER_ID)
-                )
+                hit = Hit(entry, score, query_name, list_name, comparison, result, self.matcher_id)
+                hits.append(hit)
         hits.sort(key=lambda hit: (-hit.score, hit.entry.entity_id))
         return hits[:limit]
