@@ -94,3 +94,15 @@ def test_matchers_are_registered_by_name_and_version(national: ListVersion) -> N
     assert screener.screen(["Aigul Tologonova"])[0].matcher == MATCHER_ID
     with pytest.raises(NotFound, match="unknown matcher"):
         Screener([national], matcher="name-align/v0")
+
+
+def test_query_of_common_tokens_only_still_finds_candidates(screener: Screener) -> None:
+    from digisom.compliance.screening.normalize import normalize_name
+
+    index = screener.index
+    form = normalize_name("Mohammad")
+    assert any(key in index.common for key in ("t:mohammad", "p:MHMT"))
+    found = index.candidates(form)
+    assert found
+    code = form.phonetic[0]
+    assert all(code in index.names[n].form.phonetic for n in found)

@@ -87,21 +87,24 @@ class NameIndex:
             for number in found:
                 scores[number] += weight
         if not scores and common:
-            shared = frozenset.intersection(*(self.common[key] for key in common))
+            # Only common keys: names holding all of them, else those of the rarest one.
+            sets = sorted((self.common[key] for key in common), key=len)
+            shared = frozenset.intersection(*sets) or sets[0]
             for number in shared:
-                scores[number] = -len(self.names[number].form.tokens)
+                scores[number] = 0.0
         for key in common:
             weight, members = self.weights[key], self.common[key]
             for number in scores:
                 if number in members:
                     scores[number] += weight
         # Among names sharing the same keys, those with as many tokens as the query come first.
-        size = len(form.tokens)
-        lengths = self.lengths
-        for number in scores:
-            scores[number] -= LENGTH_TIE_BREAK * abs(lengths[number] - size)
-        ranked = heapq.nlargest(CANDIDATES_TIED_MAX, scores.items(), key=lambda item: item[1])
-        if len(ranked) > limit:
-            last_score = ranked[limit - 1][1]
-            ranked = [item for n, item in enumerate(ranked) if n < limit or item[1] >= last_score]
-        return [number for number, _ in ranked]
+        size, lengths = len(form.tokens), self.lengths
+
+        def rank(item: tuple[int, float]) -> float:
+            return item[1] - LENGTH_TIE_BREAK * abs(lengths[item[0]] - size)
+
+        best = heapq.nlargest(CANDIDATES_TIED_MAX, scores.items(), key=rank)
+        if len(best) > limit:
+            floor = rank(best[limit - 1])
+            best = best[:limit] + [item for item in best[limit:] if rank(item) >= floor]
+        return [number for number, _ in best]
