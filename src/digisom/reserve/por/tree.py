@@ -260,7 +260,7 @@ class _Build:
         split_level = self.workers.bit_length() - 1
         for level in range(self.depth - split_level + 1, self.depth + 1):
             self.levels[level][:] = combine_level(self.levels[level - 1][:])
-        return SumTree(
+        tree = SumTree(
             leaf_count=self.leaf_count,
             uid_bytes=self.uid_bytes,
             balances_minor=self.balances,
@@ -268,6 +268,9 @@ class _Build:
             levels=self.levels,
             holder_by_position=self.order,
         )
+        # Checked again after the workers wrote their parts: the root counts every balance once.
+        invariant(tree.root_sum_minor == sum(self.balances), "root sum equals the total")
+        return tree
 
     def _tasks(self, phase: Callable[[int], None]) -> list[Callable[[], None]]:
         """One closure per worker index (closures survive fork without pickling)."""
