@@ -140,3 +140,11 @@ def test_proof_file_names_are_safe_and_distinct() -> None:
     assert proof_file_name("con") == "%63on.json"
     assert proof_file_name("0xab") == "0xab.json"
     assert len(proof_file_name("я" * 32)) <= 255
+
+
+def test_the_por_group_is_mounted_on_the_digisom_command() -> None:
+    from digisom.cli import app as digisom
+
+    result = runner.invoke(digisom, ["por", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "build" in result.output and "verify" in result.output

@@ -242,3 +242,24 @@ def test_proof_must_match_the_published_root_exactly() -> None:
     assert verify_proof_json(text).accepted
     verdict = verify_proof_json(text, published_root_json=root_json(root))
     assert verdict.reason == "the proof's root is not the published root"
+
+
+def test_a_holder_split_over_two_leaves_has_two_proofs_covering_its_balance() -> None:
+    tree = build_tree([b"big", b"big", b"small"], [600, 400, 5], salts=bytes(range(96)))
+    root = published_root(tree, SNAPSHOT, 1)
+    covered = 0
+    for holder in (0, 1):
+        verdict = verify_proof_json(
+            proof_json(tree, root, tree.position_of(holder)), expected_uid="big"
+        )
+        assert verdict.accepted, verdict.reason
+        covered += verdict.balance or 0
+    assert covered == 1000
+    assert tree.root_sum_minor == 1005
+
+
+def test_uids_that_are_not_utf8_are_rejected() -> None:
+    tree, root = honest_tree(2)
+    proof = proof_object(tree, root, 0)
+    proof["leaf"]["uid"] = "\ud800"
+    assert "UTF-8" in _reason(proof)
