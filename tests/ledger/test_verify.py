@@ -69,7 +69,7 @@ def test_a_rewritten_journal_entry_breaks_the_link(busy: Ledger) -> None:
 
 
 def test_an_edited_balance_is_detected(busy: Ledger) -> None:
-    sql(busy, "UPDATE accounts SET credits_posted = ? WHERE id = ?", b16(10**6), b16(2))
+    sql(busy, "UPDATE balances SET credits_posted = ? WHERE id = ?", b16(10**6), b16(2))
     report = verify(busy.store)
     assert any("account 2: balances" in p for p in report.problems)
     assert any("ledger 417: debits do not equal credits" in p for p in report.problems)

@@ -123,7 +123,7 @@ def _naive_baseline(
     for t in _transfers(first_id, transfers, accounts, rng):
         with store.write_transaction():
             rows = store._query(
-                f"SELECT id, debits_posted, credits_posted FROM accounts WHERE id IN ({p}, {p})",
+                f"SELECT id, debits_posted, credits_posted FROM balances WHERE id IN ({p}, {p})",
                 (b16(t.debit_account_id), b16(t.credit_account_id)),
             )
             invariant(len(rows) == 2, "both accounts exist")
@@ -149,11 +149,11 @@ def _naive_baseline(
             new_debit = int.from_bytes(debit[1], "big") + t.amount
             new_credit = int.from_bytes(credit[2], "big") + t.amount
             store._execute(
-                f"UPDATE accounts SET debits_posted = {p} WHERE id = {p}",
+                f"UPDATE balances SET debits_posted = {p} WHERE id = {p}",
                 (b16(new_debit), b16(t.debit_account_id)),
             )
             store._execute(
-                f"UPDATE accounts SET credits_posted = {p} WHERE id = {p}",
+                f"UPDATE balances SET credits_posted = {p} WHERE id = {p}",
                 (b16(new_credit), b16(t.credit_account_id)),
             )
         count += 1

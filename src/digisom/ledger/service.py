@@ -69,6 +69,8 @@ class Ledger:
             results = engine.create_accounts(accounts, state, base)
             encoded = [journal.encode_account(r.account, r.timestamp) for r in state.new_accounts]
             head = self._commit(state, encoded, head, base, base + len(accounts) - 1, ())
+        # New accounts start at zero balances: cached now, the first batch need not read them.
+        self.cache.commit(head, state.accounts, state.balances)
         return BatchResult(results, head)
 
     def create_transfers(self, transfers: Sequence[Transfer]) -> BatchResult:

@@ -18,10 +18,13 @@ from digisom.ledger.journal import RecordKind
 from digisom.ledger.model import GENESIS_HASH, JournalHead, PendingStatus, Transfer
 from digisom.storage.codec import (
     ACCOUNT_COLUMNS,
+    ACCOUNT_SELECT,
+    BALANCE_COLUMNS,
     TRANSFER_COLUMNS,
     account_from_row,
     account_row,
     b16,
+    balance_row,
     transfer_from_row,
     transfer_row,
 )
@@ -106,7 +109,7 @@ class LedgerStore(abc.ABC):
 
     @abc.abstractmethod
     def _update_balances(self, rows: Sequence[Sequence[Any]]) -> None:
-        """rows: (debits_pending, debits_posted, credits_pending, credits_posted, id)."""
+        """rows: (id, debits_pending, debits_posted, credits_pending, credits_posted)."""
 
     @abc.abstractmethod
     def close(self) -> None: ...
@@ -128,7 +131,7 @@ class LedgerStore(abc.ABC):
         balances: dict[int, Balances] = {}
         if not ids:
             return records, balances
-        for row in self._select_by_ids(f"SELECT {ACCOUNT_COLUMNS} FROM accounts", "id", ids):
+        for row in self._select_by_ids(ACCOUNT_SELECT, "a.id", ids):
             record, balance = account_from_row(row)
             records[record.account.id] = record
             balances[record.account.id] = balance
@@ -209,7 +212,7 @@ class LedgerStore(abc.ABC):
 
     # -- full scans, for verify and export -------------------------------------------------
     def iter_accounts(self) -> Iterator[tuple[AccountRecord, Balances]]:
-        for row in self._stream(f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY timestamp"):
+        for row in self._stream(f"{ACCOUNT_SELECT} ORDER BY a.timestamp"):
             yield account_from_row(row)
 
     def iter_transfers(self) -> Iterator[Transfer]:
@@ -247,12 +250,20 @@ class LedgerStore(abc.ABC):
             self._bulk_insert(
                 "accounts",
                 ACCOUNT_COLUMNS,
-                [account_row(r, state.balances[r.account.id]) for r in state.new_accounts],
+                [account_row(r) for r in state.new_accounts],
+            )
+            self._bulk_insert(
+                "balances",
+                BALANCE_COLUMNS,
+                [
+                    balance_row(r.account.id, state.balances[r.account.id])
+                    for r in state.new_accounts
+                ],
             )
         changed = [i for i in state.changed_balance_ids if i not in new_ids]
         if changed:
             balances = state.balances
-            self._update_balances([(*map(b16, balances[i]), b16(i)) for i in changed])
+            self._update_balances([balance_row(i, balances[i]) for i in changed])
         if state.new_transfers:
             self._bulk_insert(
                 "transfers", TRANSFER_COLUMNS, [transfer_row(t) for t in state.new_transfers]

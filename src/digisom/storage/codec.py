@@ -6,9 +6,15 @@ from digisom.ledger.engine import AccountRecord, Balances
 from digisom.ledger.model import Account, Transfer
 
 ACCOUNT_COLUMNS = (
-    "id, ledger, code, flags, user_data_128, user_data_64, user_data_32, "
-    "debits_pending, debits_posted, credits_pending, credits_posted, timestamp, frozen"
+    "id, ledger, code, flags, user_data_128, user_data_64, user_data_32, timestamp, frozen"
 )
+BALANCE_COLUMNS = "id, debits_pending, debits_posted, credits_pending, credits_posted"
+ACCOUNT_SELECT = (
+    "SELECT a.id, a.ledger, a.code, a.flags, a.user_data_128, a.user_data_64, a.user_data_32, "
+    "b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted, a.timestamp, "
+    "a.frozen FROM accounts a JOIN balances b ON b.id = a.id"
+)
+"""An account with its balances, in the column order `account_from_row` reads."""
 TRANSFER_COLUMNS = (
     "id, debit_account_id, credit_account_id, amount, ledger, code, flags, pending_id, "
     "timeout, user_data_128, user_data_64, user_data_32, timestamp"
@@ -25,9 +31,8 @@ def b8(value: int) -> bytes:
     return value.to_bytes(8, "big")
 
 
-def account_row(record: AccountRecord, balances: Balances) -> tuple[Any, ...]:
+def account_row(record: AccountRecord) -> tuple[Any, ...]:
     a = record.account
-    dp, dpo, cp, cpo = balances
     return (
         b16(a.id),
         a.ledger,
@@ -36,13 +41,14 @@ def account_row(record: AccountRecord, balances: Balances) -> tuple[Any, ...]:
         b16(a.user_data_128),
         b8(a.user_data_64),
         a.user_data_32,
-        b16(dp),
-        b16(dpo),
-        b16(cp),
-        b16(cpo),
         record.timestamp,
         int(record.frozen),
     )
+
+
+def balance_row(account_id: int, balances: Balances) -> tuple[bytes, ...]:
+    dp, dpo, cp, cpo = balances
+    return (b16(account_id), b16(dp), b16(dpo), b16(cp), b16(cpo))
 
 
 def account_from_row(row: Any) -> tuple[AccountRecord, Balances]:

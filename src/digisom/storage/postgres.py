@@ -92,10 +92,10 @@ class PostgresLedgerStore(LedgerStore):
     def _update_balances(self, rows: Sequence[Sequence[Any]]) -> None:
         columns = list(zip(*rows, strict=True))
         self.connection.cursor(binary=True).execute(
-            "UPDATE accounts AS a SET debits_pending = v.dp, debits_posted = v.dpo, "
+            "UPDATE balances AS b SET debits_pending = v.dp, debits_posted = v.dpo, "
             "credits_pending = v.cp, credits_posted = v.cpo "
             "FROM unnest(%b::bytea[], %b::bytea[], %b::bytea[], %b::bytea[], %b::bytea[]) "
-            "AS v(dp, dpo, cp, cpo, id) WHERE a.id = v.id",
+            "AS v(id, dp, dpo, cp, cpo) WHERE b.id = v.id",
             [list(c) for c in columns],
         )
 

@@ -81,8 +81,8 @@ class SqliteLedgerStore(LedgerStore):
 
     def _update_balances(self, rows: Sequence[Sequence[Any]]) -> None:
         self.connection.executemany(
-            "UPDATE accounts SET debits_pending = ?, debits_posted = ?, credits_pending = ?, "
-            "credits_posted = ? WHERE id = ?",
+            "UPDATE balances SET debits_pending = ?2, debits_posted = ?3, credits_pending = ?4, "
+            "credits_posted = ?5 WHERE id = ?1",
             rows,
         )
 
