@@ -86,6 +86,10 @@ def test_verify_prints_a_verdict_per_file_and_fails_if_any_is_rejected(tmp_path:
         ("uid,balance\n a,1\n", ["line 2: uid ' a' has leading or trailing spaces"]),
         ("uid,balance\n" + "x" * 65 + ",1\n", ["line 2: uid is 65 bytes"]),
         (
+            "uid,balance\n0xABCDEF0123456789abcdef0123456789abcdef01,1\n",
+            ["line 2: address 0xABCDEF0123456789abcdef0123456789abcdef01 must be written in lower"],
+        ),
+        (
             'uid,balance\na,1\n"multi\nline",2\nc,-1\n',
             ["line 4: uid 'multi\\nline' has control", "line 5: negative balance"],
         ),

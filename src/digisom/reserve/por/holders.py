@@ -3,13 +3,14 @@
 Every row is checked before anything is built or written, and every bad row is reported with its
 line number (beancount's habit: errors as values, all at once), so an operator fixes the file in
 one pass. A uid is 1 to UID_BYTES_MAX bytes of UTF-8, printable, without leading or trailing
-spaces, unique in the file; a balance is plain ASCII digits below 2**64 (minor units, no sign,
-no decimal point, no exponent).
+spaces, unique in the file (a 0x address in lower case, as the spec says); a balance is plain
+ASCII digits below 2**64 (minor units, no sign, no decimal point, no exponent).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from digisom.reserve.por.limits import (
 )
 
 HEADER: Final = ("uid", "balance")
+_ADDRESS: Final = re.compile(r"0[xX][0-9a-fA-F]{40}")
 _BALANCE_DIGITS_MAX: Final = len(str(BALANCE_LIMIT))
 _FILE_NAME_SAFE: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 _WINDOWS_RESERVED: Final = frozenset(
@@ -141,6 +143,8 @@ def _uid_problem(uid: str) -> str | None:
         return f"uid {uid!r} is not encodable as UTF-8"
     if length > UID_BYTES_MAX:
         return f"uid is {length} bytes; at most {UID_BYTES_MAX} are allowed"
+    if _ADDRESS.fullmatch(uid) and uid != uid.lower():
+        return f"address {uid} must be written in lower case (the spec's uid for an address)"
     return None
 
 
