@@ -1,4 +1,4 @@
-"""Benchmark drivers behind `digisom bench ...`: each measures one target and returns a JSON-ready dict.
+"""Benchmark drivers behind `digisom bench ...`: each measures one target, returns a JSON dict.
 
 They live inside the package (not in a top-level bench/ folder) so that an installed `digisom`
 can run them; benchmarks are not tests and assert nothing about speed.
