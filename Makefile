@@ -35,8 +35,8 @@ run: deps
 	$(BIN)/digisom serve
 
 lint: $(PY_STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 typecheck: $(PY_STAMP)
 	$(BIN)/mypy
