@@ -68,7 +68,9 @@ def world(db_url: str) -> Iterator[World]:
     store = open_store(parse_database_url(db_url))
     ledger = Ledger(store)
     seed(ledger)
+    world = World(ledger, db_url)
     try:
-        yield World(ledger, db_url)
+        yield world
     finally:
+        world.ledger.store.close()
         store.close()

@@ -5,11 +5,11 @@ import pytest
 from digisom.errors import InvalidInput
 from digisom.ledger.model import Transfer
 from digisom.limits import LEDGER_KGS
-from digisom.platform import db, issuance, wallets
+from digisom.platform import db, issuance, taxes, wallets
 from digisom.platform.accounts import Code, TransferCode, account_id
 from digisom.platform.errors import Refused
 from digisom.platform.issuance import check_issuance
-from digisom.platform.payments import Payee, pay, top_up
+from digisom.platform.payments import Payee, Receipt, pay, top_up
 from digisom.platform.tiers import SOM, TIERS
 
 from .conftest import World
@@ -139,4 +139,26 @@ def test_upgrade_and_close(world: World) -> None:
     with pytest.raises(Refused, match="frozen"):
         _fund(world, "w-carol", 1, "after-close")
     assert carol.status == "closed"
+    assert check_issuance(ledger.store).ok
+
+
+def test_tax_collection_with_receipt_and_daily_view(world: World) -> None:
+    ledger = world.ledger
+    _fund(world, "w-bob", 1000 * SOM, "fund-bob")
+    bob = _wallet(world, "w-bob")
+    receipt = taxes.pay_tax(ledger, "NOTICE-1", bob, "treasury", 120 * SOM, "11111100")
+    assert taxes.pay_tax(ledger, "NOTICE-1", bob, "treasury", 120 * SOM, "11111100") == (
+        Receipt(receipt.transfer_id, 120 * SOM, 0, 0)
+    )
+    taxes.pay_tax(ledger, "NOTICE-2", bob, "treasury", 30 * SOM, "11111100")
+    taxes.pay_tax(ledger, "FEE-1", bob, "treasury", 5 * SOM, "14231100", fee=True)
+    stored = ledger.store.get_transfer(receipt.transfer_id)
+    assert stored is not None and stored.user_data_32 == 11111100
+    rows = taxes.collections(ledger.store, "treasury")
+    assert [(c.budget_code, c.count, c.amount) for c in rows] == [
+        (11111100, 2, 150 * SOM),
+        (14231100, 1, 5 * SOM),
+    ]
+    with pytest.raises(InvalidInput, match="budget classification"):
+        taxes.pay_tax(ledger, "NOTICE-3", bob, "treasury", 1, "123")
     assert check_issuance(ledger.store).ok

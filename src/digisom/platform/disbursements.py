@@ -1,0 +1,336 @@
+"""Government disbursements: a payroll, pension or benefit file paid to wallets, exactly once.
+
+Upload validates every row and stores it with its verdict (good rows wait, bad rows keep the
+reason). Paying walks the waiting rows in file order, packs their chains into ledger batches of
+at most 8,190 events, and after each batch records which rows were paid or refused. Every
+transfer id is derived from the disbursement id and the row's line, and the disbursement id from
+the payer and the file's bytes, so:
+* re-uploading the same file finds the same disbursement and pays nobody twice;
+* a crash between a ledger batch and its row update is repaired on resume: rows whose money leg
+  is already in the ledger are marked paid without being sent again.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from digisom.errors import InvalidInput, NotFound
+from digisom.ledger.model import Transfer
+from digisom.ledger.service import Ledger
+from digisom.limits import BATCH_EVENTS_MAX, LEDGER_KGS
+from digisom.platform import chains, db
+from digisom.platform.accounts import Code, TransferCode, account_id, derive_id
+from digisom.platform.chains import Step
+from digisom.platform.participants import NATIONAL_ID_PATTERN
+from digisom.platform.payments import payee_steps
+from digisom.platform.records import GOVERNMENT_KINDS, Wallet, WalletStatus
+from digisom.platform.wallets import REFERENCE_PATTERN, WALLET_ID_PATTERN
+from digisom.storage.base import LedgerStore
+
+ROWS_MAX = 1_000_000
+ROW_AMOUNT_MAX = 10**12
+"""One row: at most 10 billion som."""
+FILE_BYTES_MAX = 128 * 1024 * 1024
+EVENTS_PER_ROW_MAX = 3
+"""Money leg, sweep to the bank, headroom: what one row can add to a ledger batch."""
+PURPOSES = frozenset({"payroll", "pension", "benefit"})
+CSV_COLUMNS = ("wallet_id", "national_id", "amount", "reference")
+_AMOUNT = re.compile(r"^[1-9][0-9]{0,12}$")
+
+
+class RowStatus:
+    WAITING = 0
+    PAID = 1
+    INVALID = 2
+    REFUSED = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    line: int
+    wallet_id: str | None
+    amount: int
+    reference: str
+    status: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    disbursement_id: str
+    payer_id: str
+    purpose: str
+    rows: int
+    waiting: int
+    paid: int
+    invalid: int
+    refused: int
+    paid_amount: int
+
+    @property
+    def done(self) -> bool:
+        return self.waiting == 0
+
+
+def parse(content: bytes, file_name: str) -> list[dict[str, str]]:
+    """Rows of a CSV (header `wallet_id,national_id,amount,reference`) or JSON (a list of objects
+    with those keys) file, as text; file-level problems raise, row problems are judged later."""
+    if len(content) > FILE_BYTES_MAX:
+        raise InvalidInput(f"file over {FILE_BYTES_MAX} bytes")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"file is not UTF-8: {error}") from None
+    if file_name.lower().endswith(".json") or text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InvalidInput(f"file is not valid JSON: {error}") from None
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise InvalidInput("JSON file: expected a list of objects")
+        rows = [{k: "" if r.get(k) is None else str(r.get(k)) for k in CSV_COLUMNS} for r in data]
+    else:
+        reader = csv.DictReader(io.StringIO(text))
+        if reader.fieldnames is None or set(reader.fieldnames) != set(CSV_COLUMNS):
+            raise InvalidInput(f"CSV header must be {','.join(CSV_COLUMNS)}")
+        rows = [{k: (r.get(k) or "").strip() for k in CSV_COLUMNS} for r in reader]
+    if not rows:
+        raise InvalidInput("the file has no rows")
+    if len(rows) > ROWS_MAX:
+        raise InvalidInput(f"{len(rows)} rows: at most {ROWS_MAX} in one file")
+    return rows
+
+
+def _judge(rows: list[dict[str, str]], store: LedgerStore) -> list[Row]:
+    """One verdict per row, in order: waiting (good) or invalid with the reason."""
+    national = [r["national_id"] for r in rows if r["national_id"] and not r["wallet_id"]]
+    owners = db.participants_by_national_id(store, national)
+    wallet_of_owner = db.wallets_of_owners(store, list(owners.values()))
+    wallet_ids = [r["wallet_id"] for r in rows if r["wallet_id"]]
+    wallet_ids.extend(wallet_of_owner.values())
+    wallets = db.find_wallets(store, wallet_ids)
+    seen: set[str] = set()
+    out = []
+    for line, r in enumerate(rows, start=1):
+        wallet_id, reason = _resolve(r, owners, wallet_of_owner, wallets)
+        amount = int(r["amount"]) if _AMOUNT.match(r["amount"]) else 0
+        if not reason and not (_AMOUNT.match(r["amount"]) and amount <= ROW_AMOUNT_MAX):
+            reason = f"amount must be whole tyiyn between 1 and {ROW_AMOUNT_MAX}"
+        if not reason and not REFERENCE_PATTERN.match(r["reference"]):
+            reason = "reference: 1-64 of A-Z a-z 0-9 / _ . -"
+        if not reason and r["reference"] in seen:
+            reason = f"duplicate reference {r['reference']} in this file"
+        seen.add(r["reference"])
+        status = RowStatus.INVALID if reason else RowStatus.WAITING
+        out.append(Row(line, wallet_id, amount, r["reference"][:64], status, reason))
+    return out
+
+
+def _resolve(
+    r: dict[str, str],
+    owners: dict[str, str],
+    wallet_of_owner: dict[str, str],
+    wallets: dict[str, Wallet],
+) -> tuple[str | None, str]:
+    """The wallet a row pays, or the reason it cannot be paid."""
+    if bool(r["wallet_id"]) == bool(r["national_id"]):
+        return None, "give exactly one of wallet_id and national_id"
+    wallet_id = r["wallet_id"]
+    if r["national_id"]:
+        if not NATIONAL_ID_PATTERN.match(r["national_id"]):
+            return None, "national id: 14 digits"
+        owner = owners.get(r["national_id"])
+        if owner is None:
+            return None, "no participant with this national id"
+        if owner not in wallet_of_owner:
+            return None, "the person with this national id has no open wallet"
+        wallet_id = wallet_of_owner[owner]
+    elif not WALLET_ID_PATTERN.match(wallet_id):
+        return None, "wallet id: a-z, 0-9 and -, 1-64 long"
+    wallet = wallets.get(wallet_id)
+    if wallet is None:
+        return None, f"wallet {wallet_id} not found"
+    if wallet.status != WalletStatus.OPEN:
+        return wallet_id, f"wallet {wallet_id} is closed"
+    return wallet_id, ""
+
+
+def upload(
+    ledger: Ledger, payer_id: str, purpose: str, file_name: str, content: bytes
+) -> tuple[Progress, bool]:
+    """Validate and store a file; returns its progress and whether it was new."""
+    store = ledger.store
+    payer = db.get_participant(store, payer_id)
+    if payer.kind not in GOVERNMENT_KINDS:
+        raise InvalidInput(f"{payer_id} is a {payer.kind.value}: only government pays out")
+    if purpose not in PURPOSES:
+        raise InvalidInput(f"purpose must be one of {', '.join(sorted(PURPOSES))}")
+    digest = hashlib.sha256(payer_id.encode() + b"\x1f" + content).hexdigest()
+    disbursement_id = f"d-{digest[:40]}"
+    if _find(store, disbursement_id) is not None:
+        return progress(store, disbursement_id), False
+    rows = _judge(parse(content, file_name), store)
+    p = store.p
+    with store.write_transaction():
+        store._execute(
+            "INSERT INTO platform_disbursements (id, payer_id, purpose, file_name, row_count, "
+            f"created_at_ns) VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
+            (disbursement_id, payer_id, purpose, file_name[:200], len(rows), time.time_ns()),
+        )
+        store._bulk_insert(
+            "platform_disbursement_rows",
+            "disbursement_id, line, wallet_id, amount, reference, status, reason",
+            [
+                (disbursement_id, r.line, r.wallet_id, r.amount, r.reference, r.status, r.reason)
+                for r in rows
+            ],
+        )
+    return progress(store, disbursement_id), True
+
+
+def _find(store: LedgerStore, disbursement_id: str) -> tuple[Any, ...] | None:
+    rows = store._query(
+        f"SELECT id, payer_id, purpose, row_count FROM platform_disbursements WHERE id = {store.p}",
+        (disbursement_id,),
+    )
+    return tuple(rows[0]) if rows else None
+
+
+def progress(store: LedgerStore, disbursement_id: str) -> Progress:
+    found = _find(store, disbursement_id)
+    if found is None:
+        raise NotFound(f"disbursement {disbursement_id} not found")
+    counts = {s: (0, 0) for s in range(4)}
+    for status, count, total in store._query(
+        "SELECT status, COUNT(*), SUM(amount) FROM platform_disbursement_rows "
+        f"WHERE disbursement_id = {store.p} GROUP BY status",
+        (disbursement_id,),
+    ):
+        counts[int(status)] = (int(count), int(total or 0))
+    return Progress(
+        disbursement_id,
+        found[1],
+        found[2],
+        int(found[3]),
+        counts[RowStatus.WAITING][0],
+        counts[RowStatus.PAID][0],
+        counts[RowStatus.INVALID][0],
+        counts[RowStatus.REFUSED][0],
+        counts[RowStatus.PAID][1],
+    )
+
+
+def rows(store: LedgerStore, disbursement_id: str, status: int, limit: int) -> list[Row]:
+    """Rows of one status in line order (for the per-row report of bad rows)."""
+    p = store.p
+    found = store._query(
+        "SELECT line, wallet_id, amount, reference, status, reason "
+        f"FROM platform_disbursement_rows WHERE disbursement_id = {p} AND status = {p} "
+        f"ORDER BY line LIMIT {p}",
+        (disbursement_id, status, limit),
+    )
+    return [Row(int(r[0]), r[1], int(r[2]), r[3], int(r[4]), r[5]) for r in found]
+
+
+def _row_steps(
+    disbursement_id: str, payer_account: int, row: Row, wallet: Wallet, headroom: int
+) -> list[Step]:
+    op = derive_id("disbursement", disbursement_id, str(row.line))
+    main = Transfer(
+        derive_id(str(op), "main"),
+        payer_account,
+        wallet.account_id,
+        row.amount,
+        LEDGER_KGS,
+        int(TransferCode.DISBURSEMENT),
+        user_data_32=row.line,
+    )
+    tail = payee_steps(str(op), wallet, row.amount, headroom)
+    return [Step(main, "refused: the paying account's balance is too low"), *tail]
+
+
+def main_transfer_id(disbursement_id: str, line: int) -> int:
+    return derive_id(str(derive_id("disbursement", disbursement_id, str(line))), "main")
+
+
+def run(
+    ledger: Ledger,
+    disbursement_id: str,
+    on_batch: Callable[[Progress], None] | None = None,
+    batches_max: int | None = None,
+) -> Progress:
+    """Pay every waiting row (or `batches_max` ledger batches of them); safe to call again."""
+    store = ledger.store
+    found = _find(store, disbursement_id)
+    if found is None:
+        raise NotFound(f"disbursement {disbursement_id} not found")
+    payer_account = account_id(found[1], Code.GOV_DIGITAL)
+    done = 0
+    while batches_max is None or done < batches_max:
+        waiting = rows(
+            store, disbursement_id, RowStatus.WAITING, BATCH_EVENTS_MAX // EVENTS_PER_ROW_MAX
+        )
+        if not waiting:
+            break
+        _pay_batch(ledger, disbursement_id, payer_account, waiting)
+        done += 1
+        if on_batch is not None:
+            on_batch(progress(store, disbursement_id))
+    return progress(store, disbursement_id)
+
+
+def _pay_batch(
+    ledger: Ledger, disbursement_id: str, payer_account: int, waiting: Sequence[Row]
+) -> None:
+    """One ledger batch of rows, then their verdicts; rows already in the ledger are not resent."""
+    store = ledger.store
+    already = store.load_transfers([main_transfer_id(disbursement_id, r.line) for r in waiting])
+    verdicts: list[tuple[int, str, int]] = []
+    todo = []
+    for r in waiting:
+        if main_transfer_id(disbursement_id, r.line) in already:
+            verdicts.append((RowStatus.PAID, "", r.line))
+        else:
+            todo.append(r)
+    wallets = db.find_wallets(store, [r.wallet_id for r in todo if r.wallet_id])
+    headroom_ids = {w.id: account_id(w.id, Code.HOLDING_HEADROOM) for w in wallets.values()}
+    records, balances = store.load_accounts(set(headroom_ids.values()))
+    headroom = {}
+    for wallet_id, counter in headroom_ids.items():
+        if counter in balances:
+            _, debits_posted, _, credits_posted = balances[counter]
+            headroom[wallet_id] = max(0, credits_posted - debits_posted - balances[counter][0])
+    del records
+    row_chains = []
+    for r in todo:
+        wallet = wallets[r.wallet_id or ""]
+        steps = _row_steps(disbursement_id, payer_account, r, wallet, headroom.get(wallet.id, 0))
+        taken = sum(
+            s.transfer.amount for s in steps if s.transfer.code == TransferCode.LIMIT_HOLDING
+        )
+        headroom[wallet.id] = max(0, headroom.get(wallet.id, 0) - taken)
+        row_chains.append((r, steps))
+    transfers = [t for _, steps in row_chains for t in chains.link(steps)]
+    results = ledger.create_transfers(transfers).results if transfers else []
+    at = 0
+    for r, steps in row_chains:
+        reason = chains.explain(steps, results[at : at + len(steps)])
+        at += len(steps)
+        verdicts.append(
+            (RowStatus.PAID, "", r.line)
+            if reason is None
+            else (RowStatus.REFUSED, reason[:200], r.line)
+        )
+    p = store.p
+    with store.write_transaction():
+        store._execute_many(
+            f"UPDATE platform_disbursement_rows SET status = {p}, reason = {p} "
+            f"WHERE disbursement_id = {p} AND line = {p}",
+            [(status, reason, disbursement_id, line) for status, reason, line in verdicts],
+        )
