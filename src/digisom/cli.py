@@ -3,6 +3,7 @@
 import typer
 
 from digisom.commands import admin, bench, chain, compliance, ledger, por, serve
+from digisom.commands import bridge as bridge_commands
 
 app = typer.Typer(
     help="digisom: a sovereign platform for a national digital currency.",
@@ -17,6 +18,7 @@ app.add_typer(bench.app, name="bench")
 app.add_typer(chain.app, name="chain")
 app.add_typer(compliance.app, name="compliance")
 app.add_typer(por.app, name="por")
+bridge_commands.mount(app)
 
 
 def main() -> None:

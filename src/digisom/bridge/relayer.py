@@ -207,8 +207,8 @@ class Relayer:
             receipt = self._receipt(operation)
             if receipt is None:
                 if operation.status is OperationStatus.MINED:
-                    # Its block was reorged away: back in the mempool, or to be sent again.
-                    changes.append((operation, OperationStatus.SENT, None))
+                    # Its block was reorged away: send the stored transaction again (same nonce).
+                    changes.append((operation, OperationStatus.SIGNED, None))
                 continue
             block = int(receipt["blockNumber"])
             if head - block + 1 >= self.confirmations:
