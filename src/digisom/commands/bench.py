@@ -65,3 +65,16 @@ def por(
 
     result = run_por_benchmark(leaves, workers=workers or None)
     typer.echo(json.dumps(result, sort_keys=True))
+
+
+@app.command("bridge")
+def bridge(
+    mints: int = typer.Option(1000, min=1, max=100_000, help="Issue requests to relay."),
+    as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
+) -> None:
+    """Mints confirmed per second through outbox, relayer and a local anvil (batched)."""
+    import json
+
+    from digisom.benchmarks.bridge import run_bridge_benchmark
+
+    typer.echo(json.dumps(run_bridge_benchmark(mints), sort_keys=True))
