@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from digisom import __version__
 from digisom.api.deps import LedgerPool
-from digisom.api.routes import admin, ledger
+from digisom.api.routes import admin, ledger, platform_government, platform_wallets
 from digisom.errors import DigisomError, NotFound
 from digisom.limits import REQUEST_BODY_BYTES_MAX
 from digisom.storage.factory import open_store
@@ -46,6 +46,8 @@ def create_app(url: DatabaseUrl, *, expiry_interval_s: float = 0.0) -> FastAPI:
     app.state.ledgers = pool
     app.include_router(ledger.router)
     app.include_router(admin.router)
+    app.include_router(platform_wallets.router)
+    app.include_router(platform_government.router)
 
     @app.middleware("http")
     async def limit_body(
