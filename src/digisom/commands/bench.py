@@ -78,3 +78,24 @@ def bridge(
     from digisom.benchmarks.bridge import run_bridge_benchmark
 
     typer.echo(json.dumps(run_bridge_benchmark(mints), sort_keys=True))
+
+
+@app.command("payroll")
+def payroll(
+    recipients: int = typer.Option(100_000, "--recipients", min=1, max=1_000_000),
+    db: str = typer.Option("sqlite", "--db", help="sqlite or postgres"),
+    postgres_url: str = typer.Option(
+        "postgresql://postgres@127.0.0.1:5432/test",
+        "--postgres-url",
+        help="Server for --db postgres; the run uses a fresh schema and drops it",
+    ),
+    as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
+) -> None:
+    """A Treasury payroll through the REST API: upload to every payment posted, in seconds."""
+    import json
+
+    from digisom.benchmarks.payroll import run_payroll_benchmark
+
+    if db not in ("sqlite", "postgres"):
+        raise typer.BadParameter("--db is sqlite or postgres")
+    typer.echo(json.dumps(run_payroll_benchmark(recipients, db, postgres_url)))
