@@ -49,3 +49,44 @@ HITS_MAX = 20
 
 # Address screening.
 ADDRESS_CHARS_MAX = 128
+
+# ---------------------------------------------------------------------------------------------
+# KYC vault, personal-data access, cases, monitoring and freezes (docs/compliance.md).
+
+# Envelope encryption: AES-256-GCM, a fresh 256-bit data key and 96-bit nonce per record.
+KYC_KEY_BYTES = 32
+KYC_NONCE_BYTES = 12
+KYC_MASTER_KEY_ENV = "DIGISOM_KYC_MASTER_KEY"
+"""Base64 of the 32-byte master key."""
+KYC_MASTER_KEY_FILE_ENV = "DIGISOM_KYC_MASTER_KEY_FILE"
+"""Path of a file holding the base64 master key (mode 0600 expected)."""
+KYC_FIELD_CHARS_MAX = 200
+KYC_SUBJECT_ID_CHARS_MAX = 64
+KYC_LINKS_PER_SUBJECT_MAX = 100
+
+# Access to personal data.
+ACCESS_LOG_PAGE_MAX = 200
+PUBLIC_STATS_CELL_MIN = 10
+"""Counts below this are suppressed in public statistics, so no small group can be singled out."""
+
+# Cases.
+CASE_SUMMARY_CHARS_MAX = 500
+CASES_PAGE_MAX = 200
+
+# Lists in the database: re-screening after a list update.
+RESCREEN_THRESHOLD = MATCH_THRESHOLD_DEFAULT
+SCREEN_REVIEW_SCORE_MIN = MATCH_THRESHOLD_DEFAULT
+"""A hit at or above this score sends a subject to review."""
+SCREEN_BLOCK_SCORE_MIN = 0.95
+"""A hit at or above this score blocks onboarding until an officer decides."""
+
+# Transaction monitoring.
+MONITORING_BATCH_TRANSFERS = 8_190
+"""Transfers read from the ledger per step of the consumer."""
+MONITORING_RULES_MAX = 64
+MONITORING_WINDOW_EVENTS_MAX = 10_000
+"""Events kept per account per window: a bound on memory even for a very busy account."""
+
+# Travel rule (FATF R.16): transfers to or from external VASPs at or above USD 1,000.
+TRAVEL_RULE_THRESHOLD_USD = 1_000
+TRAVEL_RULE_NAME_CHARS_MAX = 100
