@@ -226,14 +226,17 @@ def progress(store: LedgerStore, disbursement_id: str) -> Progress:
     )
 
 
-def rows(store: LedgerStore, disbursement_id: str, status: int, limit: int) -> list[Row]:
-    """Rows of one status in line order (for the per-row report of bad rows)."""
+def rows(
+    store: LedgerStore, disbursement_id: str, status: int, limit: int, after_line: int = 0
+) -> list[Row]:
+    """Rows of one status in line order, after a line (a cursor on the primary key, so that
+    paying a large file does not rescan the rows already done)."""
     p = store.p
     found = store._query(
         "SELECT line, wallet_id, amount, reference, status, reason "
-        f"FROM platform_disbursement_rows WHERE disbursement_id = {p} AND status = {p} "
-        f"ORDER BY line LIMIT {p}",
-        (disbursement_id, status, limit),
+        f"FROM platform_disbursement_rows WHERE disbursement_id = {p} AND line > {p} "
+        f"AND status = {p} ORDER BY line LIMIT {p}",
+        (disbursement_id, after_line, status, limit),
     )
     return [Row(int(r[0]), r[1], int(r[2]), r[3], int(r[4]), r[5]) for r in found]
 
@@ -272,12 +275,18 @@ def run(
         raise NotFound(f"disbursement {disbursement_id} not found")
     payer_account = account_id(found[1], Code.GOV_DIGITAL)
     done = 0
+    after_line = 0
     while batches_max is None or done < batches_max:
         waiting = rows(
-            store, disbursement_id, RowStatus.WAITING, BATCH_EVENTS_MAX // EVENTS_PER_ROW_MAX
+            store,
+            disbursement_id,
+            RowStatus.WAITING,
+            BATCH_EVENTS_MAX // EVENTS_PER_ROW_MAX,
+            after_line,
         )
         if not waiting:
             break
+        after_line = waiting[-1].line
         _pay_batch(ledger, disbursement_id, payer_account, waiting)
         done += 1
         if on_batch is not None:
