@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from digisom.audit.log import head, verify
-from digisom.compliance.kyc import crypto
+from digisom.compliance import limits
 from digisom.compliance.kyc import vault as kyc
 from digisom.compliance.kyc.crypto import DecryptionError, LocalKeyService, key_service_from_env
 from digisom.compliance.kyc.policy import NS_PER_DAY, AccessDenied
@@ -131,14 +131,14 @@ def test_master_key_configuration(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="not random"):
         LocalKeyService(bytes(32))
     with pytest.raises(ConfigurationError, match="base64"):
-        key_service_from_env({crypto.KYC_MASTER_KEY_ENV: "not base64!"})
+        key_service_from_env({limits.KYC_MASTER_KEY_ENV: "not base64!"})
     with pytest.raises(ConfigurationError, match="32 bytes"):
-        key_service_from_env({crypto.KYC_MASTER_KEY_ENV: base64.b64encode(b"short").decode()})
+        key_service_from_env({limits.KYC_MASTER_KEY_ENV: base64.b64encode(b"short").decode()})
     key = os.urandom(32)
     path = tmp_path / "master.key"
     path.write_text(base64.b64encode(key).decode())
-    from_file = key_service_from_env({crypto.KYC_MASTER_KEY_FILE_ENV: str(path)})
-    inline = key_service_from_env({crypto.KYC_MASTER_KEY_ENV: base64.b64encode(key).decode()})
+    from_file = key_service_from_env({limits.KYC_MASTER_KEY_FILE_ENV: str(path)})
+    inline = key_service_from_env({limits.KYC_MASTER_KEY_ENV: base64.b64encode(key).decode()})
     assert from_file.key_id == inline.key_id and "key" not in repr(inline).replace("key_id", "")
     wrapped = inline.wrap(b"k" * 32, b"ctx")
     assert from_file.unwrap(wrapped, b"ctx") == b"k" * 32
