@@ -6,6 +6,7 @@ import typer
 
 from digisom.commands._common import DbOption
 from digisom.ledger.verify import verify
+from digisom.platform.issuance import check_issuance
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
 
@@ -14,15 +15,19 @@ app = typer.Typer(help="The sovereign ledger.", no_args_is_help=True)
 
 @app.command("verify")
 def verify_command(db: DbOption = None) -> None:
-    """Check the journal hash chain, every balance, debits = credits and the balance flags.
+    """Check the journal hash chain, every balance, debits = credits, the balance flags, and that
+    digital som in circulation equals the central bank's issuance liability.
 
     Prints a JSON report; exits 1 if anything is wrong.
     """
     store = open_store(parse_database_url(db))
     try:
         report = verify(store)
+        issuance = check_issuance(store)
     finally:
         store.close()
+    for problem in issuance.problems:
+        report.add(f"issuance: {problem}")
     typer.echo(
         json.dumps(
             {
@@ -32,6 +37,12 @@ def verify_command(db: DbOption = None) -> None:
                 "accounts": report.accounts,
                 "transfers": report.transfers,
                 "ledgers": {str(k): v for k, v in report.ledgers.items()},
+                "issuance": {
+                    "issued_posted": str(issuance.issued_posted),
+                    "circulation_posted": str(issuance.circulation_posted),
+                    "issued_pending": str(issuance.issued_pending),
+                    "circulation_pending": str(issuance.circulation_pending),
+                },
                 "problem_count": report.problem_count,
                 "problems": report.problems,
             },
