@@ -10,7 +10,16 @@ from fastapi.responses import JSONResponse
 
 from digisom import __version__
 from digisom.api.deps import LedgerPool
-from digisom.api.routes import admin, ledger, platform_government, platform_wallets
+from digisom.api.routes import por as por_routes
+from digisom.api.routes import (
+    admin,
+    compliance,
+    ledger,
+    me,
+    platform_government,
+    platform_wallets,
+    public,
+)
 from digisom.errors import DigisomError, NotFound
 from digisom.limits import REQUEST_BODY_BYTES_MAX
 from digisom.storage.factory import open_store
@@ -48,6 +57,10 @@ def create_app(url: DatabaseUrl, *, expiry_interval_s: float = 0.0) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(platform_wallets.router)
     app.include_router(platform_government.router)
+    app.include_router(por_routes.router)
+    app.include_router(compliance.router)
+    app.include_router(me.router)
+    app.include_router(public.router)
 
     @app.middleware("http")
     async def limit_body(

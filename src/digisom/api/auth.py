@@ -22,6 +22,22 @@ class Scope(StrEnum):
     LEDGER_WRITE = "ledger:write"
     LEDGER_FREEZE = "ledger:freeze"
     ADMIN = "admin"
+    COMPLIANCE_SCREEN = "compliance:screen"
+    """Screen names against the sanctions lists loaded in the database."""
+    COMPLIANCE_CASES = "compliance:cases"
+    """List and decide cases, export suspicious-transaction reports."""
+    COMPLIANCE_FREEZE = "compliance:freeze"
+    """Freeze, unfreeze and seize under a stated legal basis (ledger and chain together)."""
+    KYC_WRITE = "kyc:write"
+    """Onboard people into the KYC vault, link accounts and addresses, issue citizen keys."""
+    KYC_READ = "kyc:read"
+    """Read personal data or a named person's transactions, with a purpose and legal basis."""
+    ME_READ = "me:read"
+    """A citizen reads the log of who looked at their own data."""
+
+
+PERSONAL_DATA_SCOPES = frozenset({Scope.KYC_READ, Scope.ME_READ})
+"""Scopes that reveal personal data: only the roles named below get them, never admin."""
 
 
 class Role(StrEnum):
@@ -31,12 +47,28 @@ class Role(StrEnum):
     """Central-bank operations: moves money and freezes accounts."""
     AUDITOR = "auditor"
     """Reads everything, changes nothing."""
+    COMPLIANCE_OFFICER = "compliance_officer"
+    """Screens, onboards, decides cases, freezes; reads personal data with a purpose. Each key
+    is bound to an agency (see digisom.compliance.keys)."""
+    CITIZEN = "citizen"
+    """A person: a key bound to their pseudonymous subject id, to read their access log."""
 
 
 SCOPES_BY_ROLE: dict[Role, frozenset[Scope]] = {
-    Role.ADMIN: frozenset(Scope),
+    Role.ADMIN: frozenset(Scope) - PERSONAL_DATA_SCOPES,
     Role.OPERATOR: frozenset({Scope.LEDGER_READ, Scope.LEDGER_WRITE, Scope.LEDGER_FREEZE}),
     Role.AUDITOR: frozenset({Scope.LEDGER_READ}),
+    Role.COMPLIANCE_OFFICER: frozenset(
+        {
+            Scope.LEDGER_READ,
+            Scope.COMPLIANCE_SCREEN,
+            Scope.COMPLIANCE_CASES,
+            Scope.COMPLIANCE_FREEZE,
+            Scope.KYC_WRITE,
+            Scope.KYC_READ,
+        }
+    ),
+    Role.CITIZEN: frozenset({Scope.ME_READ}),
 }
 
 
