@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 
 from digisom import __version__
 from digisom.api.deps import LedgerPool
-from digisom.api.routes import por as por_routes
 from digisom.api.routes import (
     admin,
     compliance,
@@ -20,6 +19,7 @@ from digisom.api.routes import (
     platform_wallets,
     public,
 )
+from digisom.api.routes import por as por_routes
 from digisom.errors import DigisomError, NotFound
 from digisom.limits import REQUEST_BODY_BYTES_MAX
 from digisom.storage.factory import open_store

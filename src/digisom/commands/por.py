@@ -5,6 +5,8 @@ from pathlib import Path
 
 import typer
 
+from digisom.commands._common import DbOption
+
 app = typer.Typer(
     help="Proof of liabilities: Merkle sum tree snapshots and offline proof checks.",
     no_args_is_help=True,
@@ -96,3 +98,137 @@ def _parse_snapshot(text: str) -> datetime:
     except ValueError:
         raise InvalidInput(f"--snapshot {text!r} is not YYYY-MM-DDTHH:MM:SSZ") from None
     return moment.replace(tzinfo=UTC)
+
+
+# -- from the ledger: snapshot, proof, anchor, keys --------------------------------------------
+IssuerKeyOption = typer.Option(
+    None,
+    "--issuer-key",
+    help="PEM file with the issuer's Ed25519 key (default: $DIGISOM_POR_ISSUER_KEY_FILE).",
+)
+
+
+@app.command("snapshot")
+def snapshot_command(
+    db: DbOption = None,
+    anchor_rpc: str | None = typer.Option(
+        None, "--anchor-rpc", help="EVM JSON-RPC URL to anchor the root on (key: chain rules)."
+    ),
+    issuer_key: Path | None = IssuerKeyOption,
+) -> None:
+    """Snapshot every liability holder of the ledger, publish the signed root, anchor it."""
+    from digisom.errors import DigisomError
+    from digisom.reserve.anchor import signer_for
+    from digisom.reserve.issuer import load_issuer_key
+    from digisom.reserve.snapshots import AnchorTarget, publish_snapshot
+    from digisom.storage.factory import open_store
+    from digisom.storage.urls import parse_database_url
+
+    try:
+        key = load_issuer_key(issuer_key)
+        target = AnchorTarget(*signer_for(anchor_rpc)) if anchor_rpc else None
+        store = open_store(parse_database_url(db))
+        try:
+            stored = publish_snapshot(store, key, anchor=target)
+        finally:
+            store.close()
+    except DigisomError as error:
+        typer.echo(f"refused: {error.message}", err=True)
+        raise typer.Exit(EXIT_REFUSED) from None
+    anchor = (
+        "not anchored" if stored.anchor_tx is None else f"anchored in 0x{stored.anchor_tx.hex()}"
+    )
+    typer.echo(
+        f"root {stored.id}: {stored.root.hash.hex()} sum {stored.root.sum_minor} "
+        f"leaves {stored.root.leaf_count} height {stored.root.ledger_height}, {anchor}"
+    )
+
+
+@app.command("anchor")
+def anchor_command(
+    root_id: int = typer.Option(..., "--root-id", help="A stored root not yet anchored."),
+    anchor_rpc: str = typer.Option(..., "--anchor-rpc", help="EVM JSON-RPC URL."),
+    db: DbOption = None,
+) -> None:
+    """Anchor a stored root whose anchoring failed or was skipped."""
+    from digisom.errors import DigisomError
+    from digisom.reserve.anchor import signer_for
+    from digisom.reserve.snapshots import AnchorTarget, anchor_stored_root
+    from digisom.storage.factory import open_store
+    from digisom.storage.urls import parse_database_url
+
+    try:
+        store = open_store(parse_database_url(db))
+        try:
+            done = anchor_stored_root(store, root_id, AnchorTarget(*signer_for(anchor_rpc)))
+        finally:
+            store.close()
+    except DigisomError as error:
+        typer.echo(f"refused: {error.message}", err=True)
+        raise typer.Exit(EXIT_REFUSED) from None
+    typer.echo(f"root {root_id} anchored in 0x{done.tx_hash.hex()} (chain {done.chain_id})")
+
+
+@app.command("proof")
+def proof_command(
+    uid: str = typer.Option(..., "--uid", help="The holder's uid (acct-<32 hex> for accounts)."),
+    db: DbOption = None,
+    root_id: int | None = typer.Option(None, "--root-id", help="Default: the newest root."),
+) -> None:
+    """Print the holder's inclusion proof (spec JSON) from a published snapshot."""
+    from digisom.errors import DigisomError
+    from digisom.reserve.por.proof import proof_to_json
+    from digisom.reserve.snapshots import proof_for_uid
+    from digisom.storage.factory import open_store
+    from digisom.storage.urls import parse_database_url
+
+    try:
+        store = open_store(parse_database_url(db))
+        try:
+            proof = proof_for_uid(store, uid, root_id)
+        finally:
+            store.close()
+    except DigisomError as error:
+        typer.echo(f"refused: {error.message}", err=True)
+        raise typer.Exit(EXIT_REFUSED) from None
+    typer.echo(proof_to_json(proof).decode("ascii"))
+
+
+@app.command("holder-key")
+def holder_key_command(
+    uid: str = typer.Option(..., "--uid", help="The holder uid the key may read proofs of."),
+    db: DbOption = None,
+) -> None:
+    """Create a key that reads the proofs of one uid; printed once, alone on the last line."""
+    from digisom.errors import DigisomError
+    from digisom.reserve.por_store import create_holder_key
+    from digisom.storage.factory import open_store
+    from digisom.storage.urls import parse_database_url
+
+    try:
+        store = open_store(parse_database_url(db))
+        try:
+            key = create_holder_key(store, uid)
+        finally:
+            store.close()
+    except DigisomError as error:
+        typer.echo(f"refused: {error.message}", err=True)
+        raise typer.Exit(EXIT_REFUSED) from None
+    typer.echo(f"holder key for {uid} (shown once, only its hash is stored):")
+    typer.echo(key)
+
+
+@app.command("issuer-key")
+def issuer_key_command(
+    out: Path = typer.Option(..., "--out", help="New file for the private key (mode 0600)."),
+) -> None:
+    """Generate the issuer's Ed25519 key into a new file; print the public key."""
+    from digisom.errors import DigisomError
+    from digisom.reserve.issuer import write_new_issuer_key
+
+    try:
+        public_key = write_new_issuer_key(out)
+    except (DigisomError, OSError) as error:
+        typer.echo(f"refused: {getattr(error, 'message', error)}", err=True)
+        raise typer.Exit(EXIT_REFUSED) from None
+    typer.echo(f"issuer public key: {public_key.hex()}")
