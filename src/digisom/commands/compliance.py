@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from digisom.commands import compliance_lists
 from digisom.compliance.catalog import load_versions
 from digisom.compliance.limits import MATCH_THRESHOLD_DEFAULT
 from digisom.compliance.pairs import read_pairs, score_rows
@@ -112,3 +113,6 @@ def compare(
         typer.echo(json.dumps(report, ensure_ascii=False))
         return
     typer.echo(f"{score:.4f} {'match' if score >= threshold else 'no match'}")
+
+
+compliance_lists.mount(app)

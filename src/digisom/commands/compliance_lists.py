@@ -1,0 +1,143 @@
+"""`digisom compliance lists|keys|audit ...`: sanctions lists in the database (load, status),
+agency-bound officer keys, and the audit log's verification.
+
+`lists load` parses every file before storing any, stores each changed list as a new version and
+re-screens every KYC subject (when the KYC master key is configured) and every registered address
+against what changed; a malformed file exits with code 1 and stores nothing.
+"""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from digisom.audit.log import verify
+from digisom.commands._common import DbOption
+from digisom.compliance import listdb
+from digisom.compliance.keys import create_officer_key
+from digisom.compliance.kyc.crypto import KeyService, key_service_from_env
+from digisom.compliance.onboarding import rescreen_after_load
+from digisom.errors import ConfigurationError, DigisomError
+from digisom.storage.factory import open_store
+from digisom.storage.urls import parse_database_url
+
+lists_app = typer.Typer(help="Sanctions lists stored in the database.", no_args_is_help=True)
+keys_app = typer.Typer(help="Compliance API keys bound to an agency.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+def _fail(error: DigisomError) -> typer.Exit:
+    typer.echo(f"error: {error.message}", err=True)
+    return typer.Exit(code=1)
+
+
+def _keys() -> KeyService | None:
+    try:
+        return key_service_from_env()
+    except ConfigurationError:
+        return None
+
+
+@lists_app.command("load")
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="List files or OFAC folders.")],
+    db: DbOption = None,
+) -> None:
+    """Store each list as a version (if its content changed) and re-screen against the diff."""
+    store = open_store(parse_database_url(db))
+    try:
+        results = listdb.load_files(store, paths)
+        keys = _keys()
+        report = rescreen_after_load(store, keys, results)
+    except DigisomError as error:
+        raise _fail(error) from error
+    finally:
+        store.close()
+    out = {
+        "lists": [
+            {
+                "source": r.source,
+                "sha256": r.sha256,
+                "stored": r.stored,
+                "entries": len(r.version.entries),
+            }
+            for r in results
+        ],
+        "rescreen": {
+            "names_screened": keys is not None,
+            "changed_entries": report.entries_screened,
+            "subjects": report.subjects_screened,
+            "addresses": report.addresses_checked,
+            "new_cases": report.new_cases,
+        },
+    }
+    typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+@lists_app.command("status")
+def status(db: DbOption = None) -> None:
+    """The newest stored version of each list."""
+    store = open_store(parse_database_url(db))
+    try:
+        found = listdb.status(store)
+    finally:
+        store.close()
+    rows = [
+        {
+            "source": v.source,
+            "sha256": v.sha256,
+            "entries": v.entry_count,
+            "loaded_at": datetime.fromtimestamp(v.loaded_at_ns / 1e9, UTC).isoformat(),
+            "version": v.id,
+        }
+        for v in found
+    ]
+    typer.echo(json.dumps({"lists": rows}))
+
+
+@keys_app.command("officer")
+def officer(
+    agency: Annotated[str, typer.Option(help="Agency slug: fiu, central-bank, ...")],
+    label: Annotated[str, typer.Option(help="Who holds the key.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Create a compliance-officer key bound to an agency; printed once."""
+    store = open_store(parse_database_url(db))
+    try:
+        typer.echo(create_officer_key(store, agency, label))
+    except DigisomError as error:
+        raise _fail(error) from error
+    finally:
+        store.close()
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = None) -> None:
+    """Recompute the audit log's hash chain; exit 1 at the first entry that does not fit."""
+    store = open_store(parse_database_url(db))
+    try:
+        result = verify(store)
+    finally:
+        store.close()
+    typer.echo(
+        json.dumps(
+            {
+                "ok": result.ok,
+                "entries": result.entries,
+                "head": {"height": result.head.height, "hash": result.head.hash.hex()},
+                "first_bad_height": result.first_bad_height,
+                "reason": result.reason,
+            }
+        )
+    )
+    if not result.ok:
+        raise typer.Exit(code=1)
+
+
+def mount(app: typer.Typer) -> None:
+    """Attach the groups to `digisom compliance`."""
+    app.add_typer(lists_app, name="lists")
+    app.add_typer(keys_app, name="keys")
+    app.add_typer(audit_app, name="audit")
