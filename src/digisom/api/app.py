@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from digisom import __version__
+from digisom import __version__, web
 from digisom.api.deps import LedgerPool
 from digisom.api.routes import (
     admin,
@@ -57,6 +57,8 @@ def create_app(url: DatabaseUrl, *, expiry_interval_s: float = 0.0) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(platform_wallets.router)
     app.include_router(platform_government.router)
+    app.include_router(public.router)
+    web.mount(app)
     app.include_router(por_routes.router)
     app.include_router(compliance.router)
     app.include_router(me.router)

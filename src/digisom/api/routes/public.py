@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from digisom.api.deps import LedgerDep
+from digisom.reserve.por.proof import root_to_object
 from digisom.web.figures import PEOPLE_PER_CELL_MIN, Figures, FiguresCache
 from digisom.web.sources import PublicSources, ReserveValuation
 
@@ -112,7 +113,7 @@ def _figures(request: Request, ledger: LedgerDep) -> Figures:
 def _sources(request: Request) -> PublicSources:
     """The app's sources (set by the services that own the data), else the defaults."""
     sources = getattr(request.app.state, "public_sources", None)
-    return sources if isinstance(sources, PublicSources) else PublicSources.default()
+    return sources if isinstance(sources, PublicSources) else PublicSources()
 
 
 FiguresDep = Annotated[Figures, Depends(_figures)]
@@ -156,32 +157,37 @@ def _valuation(v: ReserveValuation) -> ValuationOut:
         reserves_minor=str(v.reserves_minor),
         liabilities_minor=str(v.liabilities_minor),
         ratio_percent=ratio_percent(v.reserves_minor, v.liabilities_minor),
-        components=[ComponentOut(asset=c.asset, value_minor=str(c.value_minor)) for c in v.components],
+        components=[
+            ComponentOut(asset=c.asset, value_minor=str(c.value_minor)) for c in v.components
+        ],
     )
 
 
 @router.get("/reserves")
-def reserves(sources: SourcesDep) -> ReservesOut:
+def reserves(sources: SourcesDep, ledger: LedgerDep) -> ReservesOut:
     """Published reserve valuations over time; an empty list means none is published yet."""
-    found: Sequence[ReserveValuation] = sources.valuations()
+    found: Sequence[ReserveValuation] = sources.valuations(ledger.store)
     return ReservesOut(valuations=[_valuation(v) for v in found])
 
 
 @router.get("/por/latest")
-def latest_root(sources: SourcesDep) -> LatestRootOut:
-    """The latest proof-of-liabilities root and its anchor transaction (null until published)."""
-    record = sources.latest_root()
+def latest_root(sources: SourcesDep, ledger: LedgerDep) -> LatestRootOut:
+    """The latest proof-of-liabilities root and its anchor transaction (null until published).
+
+    The same root as the newest of `GET /v1/por/roots`, in the spec's root form, so that the proof
+    page can compare a holder's proof with it field by field.
+    """
+    record = sources.latest_root(ledger.store)
     if record is None:
         return LatestRootOut(root=None, anchor=None)
-    anchor = record.anchor
-    return LatestRootOut(
-        root=RootOut.model_validate(record.root),
-        anchor=None if anchor is None else AnchorOut(chain_id=anchor.chain_id, tx_hash=anchor.tx_hash),
-    )
+    anchor = None
+    if record.anchor is not None:
+        anchor = AnchorOut(chain_id=record.anchor.chain_id, tx_hash=record.anchor.tx_hash)
+    return LatestRootOut(root=RootOut.model_validate(root_to_object(record.root)), anchor=anchor)
 
 
 @router.get("/treasury/payouts")
-def treasury_payouts(sources: SourcesDep) -> PayoutsOut:
+def treasury_payouts(sources: SourcesDep, ledger: LedgerDep) -> PayoutsOut:
     """The Treasury's DSOM payouts on chain, newest first; empty until the indexer provides them."""
     return PayoutsOut(
         payouts=[
@@ -194,7 +200,7 @@ def treasury_payouts(sources: SourcesDep) -> PayoutsOut:
                 amount_minor=str(p.amount_minor),
                 purpose=p.purpose,
             )
-            for p in sources.payouts()
+            for p in sources.payouts(ledger.store)
         ]
     )
 

@@ -1,0 +1,105 @@
+"""Where the portal's non-ledger figures come from: reserve valuations, the latest published PoL
+root with its anchor, and the Treasury's on-chain payouts.
+
+Each is a small interface (a callable given the ledger store) so that the services owning the data
+plug in without the portal knowing their tables: set `app.state.public_sources` to a
+`PublicSources`. The defaults publish only what exists and nothing made up: the latest root is the
+reserves service's newest stored root (`digisom.reserve.por_store`), and until the reserves
+service publishes valuations and the bridge's indexer records DSOM payouts, those are empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from digisom.reserve.por.proof import PublishedRoot
+from digisom.reserve.por_store import list_roots
+from digisom.storage.base import LedgerStore
+
+
+@dataclass(frozen=True, slots=True)
+class ReserveComponent:
+    """One asset of the reserve, valued in tyiyn at the valuation's time."""
+
+    asset: str
+    """What it is, e.g. "Gold, London Good Delivery bars" or "US Treasury bills"."""
+    value_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReserveValuation:
+    """A published valuation of the reserve and of the liabilities it backs, at one time."""
+
+    as_of: str
+    """ISO-8601 UTC."""
+    components: tuple[ReserveComponent, ...]
+    liabilities_minor: int
+    """Digital som (all layers) the reserve backs at `as_of`."""
+
+    @property
+    def reserves_minor(self) -> int:
+        return sum(c.value_minor for c in self.components)
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where a root hash was anchored: a transaction on a chain."""
+
+    chain_id: int
+    tx_hash: str
+    """0x-prefixed, lower-case hex."""
+
+
+@dataclass(frozen=True, slots=True)
+class RootRecord:
+    """A published proof-of-liabilities root and its anchor, if it is anchored yet."""
+
+    root: PublishedRoot
+    anchor: Anchor | None
+
+
+@dataclass(frozen=True, slots=True)
+class TreasuryPayout:
+    """One DSOM payout by the Treasury, as the chain indexer saw it."""
+
+    chain_id: int
+    tx_hash: str
+    block_number: int
+    timestamp: str
+    to_address: str
+    amount_minor: int
+    purpose: str
+
+
+def no_valuations(_: LedgerStore) -> Sequence[ReserveValuation]:
+    """The default until the reserves service publishes valuations: none."""
+    return ()
+
+
+def no_payouts(_: LedgerStore) -> Sequence[TreasuryPayout]:
+    """The default until the bridge's indexer records DSOM payouts: none."""
+    return ()
+
+
+def stored_latest_root(store: LedgerStore) -> RootRecord | None:
+    """The newest root the reserves service stored (signed, maybe anchored), or None."""
+    found = list_roots(store, 1)
+    if not found:
+        return None
+    stored = found[0]
+    anchor = None
+    if stored.anchor_tx is not None and stored.anchor_chain_id is not None:
+        anchor = Anchor(stored.anchor_chain_id, "0x" + stored.anchor_tx.hex())
+    return RootRecord(stored.root, anchor)
+
+
+@dataclass(frozen=True)
+class PublicSources:
+    """The portal's data sources other than the ledger's accounts; each returns published facts."""
+
+    valuations: Callable[[LedgerStore], Sequence[ReserveValuation]] = no_valuations
+    """Oldest first."""
+    latest_root: Callable[[LedgerStore], RootRecord | None] = stored_latest_root
+    payouts: Callable[[LedgerStore], Sequence[TreasuryPayout]] = no_payouts
+    """Newest first."""
