@@ -4,13 +4,8 @@ Every batch the server acknowledged (HTTP 200) must be there after the restart; 
 half-applied (each batch's transfers are all present or all absent); `verify` must pass.
 """
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -19,55 +14,12 @@ import pytest
 from digisom.ledger.verify import verify
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
+from tests.serving import free_port, start_server
 
 BATCH_SIZE = 400
 ACCOUNTS = 50
 LOAD_BEFORE_KILL_S = 2.0
-START_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(db_url: str, port: int, log: Path) -> tuple[subprocess.Popen[str], str | None]:
-    """Start `digisom serve`; return the process and the admin key it printed (first start)."""
-    command = [
-        sys.executable,
-        "-c",
-        "from digisom.cli import main; main()",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--db",
-        db_url,
-    ]
-    env = {**os.environ, "DIGISOM_EXPIRY_INTERVAL_S": "0"}
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=log.open("a"), text=True, env=env
-    )
-    key = None
-    assert process.stdout is not None
-    deadline = time.monotonic() + START_TIMEOUT_S
-    for line in process.stdout:
-        if line.strip().startswith("dsk_"):
-            key = line.strip()
-        if "serving" in line:
-            break
-        assert time.monotonic() < deadline, "server did not start"
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1.0)
-            return process, key
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError(f"server did not answer; see {log}")
 
 
 def batch(number: int) -> list[dict[str, object]]:
@@ -89,7 +41,7 @@ def batch(number: int) -> list[dict[str, object]]:
 def test_sigkill_mid_load_loses_no_acknowledged_batch(db_url: str, tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "server.log"
-    server, key = start_server(db_url, port, log)
+    server, key = start_server(db_url, port, log, ["--chain", "none"])
     assert key is not None, "first start prints an admin key"
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {key}"}
@@ -121,7 +73,7 @@ def test_sigkill_mid_load_loses_no_acknowledged_batch(db_url: str, tmp_path: Pat
         server.wait()
     assert len(acknowledged) >= 2, "the load ran before the kill"
 
-    server, second_key = start_server(db_url, port, log)
+    server, second_key = start_server(db_url, port, log, ["--chain", "none"])
     try:
         assert second_key is None, "a restart does not create another admin key"
         for number in acknowledged:

@@ -2,8 +2,11 @@
 
 from typing import Final
 
-ESCROW_ACCOUNT_CODE: Final = 900
-"""Ledger account code of a token's escrow account (the som backing the token's supply)."""
+from digisom.platform.accounts import Code
+
+ESCROW_ACCOUNT_CODE: Final = int(Code.TOKEN_ESCROW)
+"""Ledger account code of a token's escrow account (the som backing the token's supply): the
+chart of accounts' token escrow, so that `check_issuance` counts it as som in circulation."""
 ISSUE_TRANSFER_CODE: Final = 901
 """Ledger transfer code of an issue: a bank's som into the escrow, pending until the mint."""
 REDEEM_TRANSFER_CODE: Final = 902
