@@ -2,7 +2,7 @@
 
 import typer
 
-from digisom.commands import admin, bench, chain, compliance, ledger, por, serve
+from digisom.commands import admin, bench, chain, compliance, demo, ledger, platform, por, serve
 from digisom.commands import bridge as bridge_commands
 
 app = typer.Typer(
@@ -18,6 +18,8 @@ app.add_typer(bench.app, name="bench")
 app.add_typer(chain.app, name="chain")
 app.add_typer(compliance.app, name="compliance")
 app.add_typer(por.app, name="por")
+app.command("demo")(demo.demo)
+app.add_typer(platform.app, name="platform")
 bridge_commands.mount(app)
 
 

@@ -97,6 +97,19 @@ def get_participant(store: LedgerStore, participant_id: str) -> Participant:
     return found
 
 
+def existing_participant_ids(store: LedgerStore, participant_ids: Sequence[str]) -> set[str]:
+    """Which of these ids are registered already (for seeding only the new ones)."""
+    out: set[str] = set()
+    ids = list(dict.fromkeys(participant_ids))
+    step = 1000
+    for start in range(0, len(ids), step):
+        chunk = ids[start : start + step]
+        marks = ", ".join([store.p] * len(chunk))
+        rows = store._query(f"SELECT id FROM platform_participants WHERE id IN ({marks})", chunk)
+        out.update(str(r[0]) for r in rows)
+    return out
+
+
 def participants_of_kind(store: LedgerStore, kind: Kind) -> list[Participant]:
     rows = store._query(
         f"SELECT {_PARTICIPANT_COLUMNS} FROM platform_participants WHERE kind = {store.p} "
