@@ -99,3 +99,17 @@ def payroll(
     if db not in ("sqlite", "postgres"):
         raise typer.BadParameter("--db is sqlite or postgres")
     typer.echo(json.dumps(run_payroll_benchmark(recipients, db, postgres_url)))
+
+
+@app.command("monitoring")
+def monitoring(
+    transfers: int = typer.Option(1_000_000, "--transfers", min=1000),
+    accounts: int = typer.Option(100_000, "--accounts", min=1000),
+    as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
+) -> None:
+    """Transfers per second through every monitoring rule and typology, on one core."""
+    import json
+
+    from digisom.benchmarks.monitoring import run_monitoring_benchmark
+
+    typer.echo(json.dumps(run_monitoring_benchmark(transfers, accounts)))
