@@ -98,27 +98,32 @@ class _Fan:
     def observe(self, ts: int, debit: int, credit: int, amount: int) -> int:
         account, other = (credit, debit) if self.incoming else (debit, credit)
         seen, cutoff = self.seen, ts - self.window
+        count = self.count
         last = seen.get(account)
         if last is None:
-            last = seen[account] = {}
-        last.pop(other, None)
-        last[other] = ts
+            seen[account] = {other: ts}
+        else:
+            last.pop(other, None)
+            last[other] = ts
         if self.incoming:
             # Money leaving an account that many paid into is the mule's moment: flag the payer.
             senders = seen.get(debit)
-            if senders is not None and self._wide(senders, cutoff):
+            if senders is not None and len(senders) >= count and self._wide(senders, cutoff):
                 return debit
-        return account if self._wide(last, cutoff) else 0
+        if last is not None and len(last) >= count and self._wide(last, cutoff):
+            return account
+        return 0
 
 
 class _Flow:
-    """Money into and out of one account, with running totals over not-yet-dropped events."""
+    """What one account received within the window and, once that is enough to matter, what
+    it sent on; totals include events not yet dropped (they only over-estimate)."""
 
     __slots__ = ("in_total", "ins", "out_total", "outs")
 
-    def __init__(self) -> None:
-        self.ins: deque[tuple[int, int]] = deque()
-        self.in_total = 0
+    def __init__(self, ts: int, amount: int) -> None:
+        self.ins: deque[tuple[int, int]] = deque(((ts, amount),))
+        self.in_total = amount
         self.outs: deque[tuple[int, int]] = deque()
         self.out_total = 0
 
@@ -133,8 +138,9 @@ def _slide(events: deque[tuple[int, int]], total: int, cutoff: int) -> int:
 class _RapidInOut:
     """Most of what an account received in the window goes straight out again.
 
-    Totals include events not yet dropped, so they only over-estimate what came in: when even
-    that is below the minimum the rule cannot fire and the windows are left to slide later."""
+    Outflows are recorded only while the account's (over-estimated) inflow reaches the minimum:
+    money sent before enough came in is not pass-through, and skipping it keeps the common case
+    (an ordinary payment) to two dictionary look-ups."""
 
     def __init__(self, rule: Rule) -> None:
         self.id = rule.id
@@ -147,23 +153,22 @@ class _RapidInOut:
         flows = self.flows
         into = flows.get(credit)
         if into is None:
-            into = flows[credit] = _Flow()
-        into.ins.append((ts, amount))
-        into.in_total += amount
-        if len(into.ins) > _CAP:
-            into.in_total = _slide(into.ins, into.in_total, ts - self.window)
+            flows[credit] = _Flow(ts, amount)
+        else:
+            into.ins.append((ts, amount))
+            into.in_total += amount
+            if len(into.ins) > _CAP:
+                into.in_total = _slide(into.ins, into.in_total, ts - self.window)
         out = flows.get(debit)
-        if out is None:
-            out = flows[debit] = _Flow()
-        out.outs.append((ts, amount))
-        out.out_total += amount
-        if out.in_total < self.in_min and len(out.outs) <= _CAP:
+        if out is None or out.in_total < self.in_min:
             return 0
         cutoff = ts - self.window
         out.in_total = _slide(out.ins, out.in_total, cutoff)
-        out.out_total = _slide(out.outs, out.out_total, cutoff)
-        received = out.in_total
-        if received >= self.in_min and out.out_total * 100 >= received * self.percent:
+        if out.in_total < self.in_min:
+            return 0
+        out.outs.append((ts, amount))
+        out.out_total = _slide(out.outs, out.out_total + amount, cutoff)
+        if out.out_total * 100 >= out.in_total * self.percent:
             return debit
         return 0
 
