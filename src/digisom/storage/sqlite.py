@@ -3,16 +3,20 @@
 `BEGIN IMMEDIATE` takes SQLite's single write lock at the start of a batch, so two processes
 writing at once queue up (for up to `SQLITE_BUSY_TIMEOUT_MS`) instead of interleaving; readers
 keep reading the last committed state meanwhile (WAL). `synchronous=FULL` makes a commit durable
-before it returns: an acknowledged batch survives a crash or power loss.
+before it returns: an acknowledged batch survives a crash or power loss. WAL checkpoints run in a
+background thread (`digisom.storage.checkpoint`), not inside the writer's commits.
 """
 
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from digisom.limits import SQLITE_BUSY_TIMEOUT_MS
+from digisom.storage import checkpoint
 from digisom.storage.base import LedgerStore
+from digisom.storage.checkpoint import WAL_AUTOCHECKPOINT_SAFETY_PAGES
 from digisom.storage.codec import b16
 
 SQLITE_VARIABLES_MAX = 32_000
@@ -24,6 +28,7 @@ class SqliteLedgerStore(LedgerStore):
     p = "?"
 
     def __init__(self, path: str) -> None:
+        self.path = str(Path(path).resolve())
         self.connection = sqlite3.connect(
             path,
             isolation_level=None,
@@ -35,6 +40,8 @@ class SqliteLedgerStore(LedgerStore):
         self.connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         self.connection.execute("PRAGMA cache_size = -262144")  # 256 MiB of page cache
         self.connection.execute("PRAGMA temp_store = MEMORY")
+        self.connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_SAFETY_PAGES}")
+        checkpoint.acquire(self.path)
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
@@ -88,3 +95,4 @@ class SqliteLedgerStore(LedgerStore):
 
     def close(self) -> None:
         self.connection.close()
+        checkpoint.release(self.path)
