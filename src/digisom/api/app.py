@@ -57,7 +57,6 @@ def create_app(url: DatabaseUrl, *, expiry_interval_s: float = 0.0) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(platform_wallets.router)
     app.include_router(platform_government.router)
-    app.include_router(public.router)
     web.mount(app)
     app.include_router(por_routes.router)
     app.include_router(compliance.router)
