@@ -105,7 +105,7 @@ async function lookUpAccount(id) {
     const page = await api(`/v1/ledger/accounts/${encodeURIComponent(id)}/transfers?limit=${TRANSFERS_SHOWN}`);
     $("account-transfers").append(page.transfers.length === 0
       ? el("p", { class: "empty" }, "No transfers yet.")
-      : transferTable(`First ${page.transfers.length} transfers`, page.transfers));
+      : transferTable(`Transfers, oldest first (up to ${TRANSFERS_SHOWN})`, page.transfers));
   } catch (error) {
     say(status, explain(error), "error");
   }
