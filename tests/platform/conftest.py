@@ -5,9 +5,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from fastapi.testclient import TestClient
 
+from digisom.api.app import create_app
+from digisom.api.auth import Role
+from digisom.api.auth import create_key as create_ledger_key
 from digisom.ledger.service import Ledger
-from digisom.platform import issuance, participants
+from digisom.platform import access, issuance, participants
+from digisom.platform.access import PlatformRole
 from digisom.platform.records import Kind, Participant
 from digisom.platform.tiers import SOM
 from digisom.platform.wallets import WalletSpec, open_wallets
@@ -74,3 +79,35 @@ def world(db_url: str) -> Iterator[World]:
     finally:
         world.ledger.store.close()
         store.close()
+
+
+@dataclass
+class Api:
+    client: TestClient
+    keys: dict[str, str]
+
+    def h(self, who: str, idempotency_key: str | None = None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.keys[who]}"}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        return headers
+
+
+@pytest.fixture
+def api(db_url: str) -> Iterator[Api]:
+    url = parse_database_url(db_url)
+    store = open_store(url)
+    seed(Ledger(store))
+    keys = {
+        "nbkr": access.create_key(store, PlatformRole.CENTRAL_BANK, "nbkr"),
+        "bank-a": access.create_key(store, PlatformRole.BANK, "bank-a"),
+        "bank-b": access.create_key(store, PlatformRole.BANK, "bank-b"),
+        "treasury": access.create_key(store, PlatformRole.GOVERNMENT, "treasury"),
+        "ministry": access.create_key(store, PlatformRole.GOVERNMENT, "ministry-health"),
+        "compliance": access.create_key(store, PlatformRole.COMPLIANCE, None),
+        "auditor": create_ledger_key(store, Role.AUDITOR),
+        "operator": create_ledger_key(store, Role.OPERATOR),
+    }
+    store.close()
+    with TestClient(create_app(url)) as client:
+        yield Api(client, keys)

@@ -116,7 +116,7 @@ def test_crash_between_ledger_and_row_update_resumes_without_paying_twice(world:
 
     fresh = Ledger(open_store(parse_database_url(world.url)))
     try:
-        seen = []
+        seen: list[disbursements.Progress] = []
         done = disbursements.run(fresh, progress.disbursement_id, seen.append)
         assert done.paid == rows_total and done.waiting == 0 and len(seen) == 2
         assert sum(wallets.view(fresh, w).balance for w in ("w-alice", "w-bob", "w-carol")) == (

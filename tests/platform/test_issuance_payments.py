@@ -10,12 +10,13 @@ from digisom.platform.accounts import Code, TransferCode, account_id
 from digisom.platform.errors import Refused
 from digisom.platform.issuance import check_issuance
 from digisom.platform.payments import Payee, Receipt, pay, top_up
+from digisom.platform.records import Wallet
 from digisom.platform.tiers import SOM, TIERS
 
 from .conftest import World
 
 
-def _wallet(world: World, wallet_id: str) -> db.Wallet:
+def _wallet(world: World, wallet_id: str) -> Wallet:
     return db.get_wallet(world.ledger.store, wallet_id)
 
 

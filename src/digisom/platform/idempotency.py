@@ -22,8 +22,9 @@ def request_hash(request: dict[str, Any]) -> bytes:
     return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).digest()
 
 
-def claim(store: LedgerStore, caller: str, key: str, request: dict[str, Any]) -> None:
-    """Record (caller, key) -> request, or check a retry carries the same request."""
+def claim(store: LedgerStore, caller: str, key: str, request: dict[str, Any]) -> bool:
+    """Record (caller, key) -> request, or check a retry carries the same request; True if the
+    key is new, False for a retry (which some operations answer with the first result)."""
     if not KEY_PATTERN.match(key):
         raise InvalidInput("idempotency key: 8-100 of A-Z a-z 0-9 _ . : -")
     digest = request_hash(request)
@@ -40,11 +41,12 @@ def claim(store: LedgerStore, caller: str, key: str, request: dict[str, Any]) ->
                 f"created_at_ns) VALUES ({p}, {p}, {p}, {p})",
                 (caller, key, digest, time.time_ns()),
             )
-            return
+            return True
     if bytes(rows[0][0]) != digest:
         raise IdempotencyConflict(
             f"idempotency key {key!r} was already used by {caller} for a different request"
         )
+    return False
 
 
 def store_key_column() -> str:

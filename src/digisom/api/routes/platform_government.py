@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from digisom.api.deps import LedgerDep, LedgerPool
+from digisom.api.routes import platform_programmes
 from digisom.api.routes.platform_deps import Tyiyn, allowed, caller, refused_as_409
 from digisom.errors import InvalidInput
 from digisom.platform import disbursements, issuance, taxes
@@ -16,6 +17,7 @@ from digisom.platform.disbursements import FILE_BYTES_MAX, Progress, RowStatus
 from digisom.platform.errors import Refused
 
 router = APIRouter(tags=["issuance and government"])
+router.include_router(platform_programmes.router)  # participants, subsidies, payment requests
 
 Issuer = Annotated[Caller, Depends(caller(PlatformScope.ISSUE))]
 Reader = Annotated[Caller, Depends(caller(PlatformScope.READ))]
