@@ -15,7 +15,7 @@ from digisom.api.auth import Role, create_key
 from digisom.compliance import listdb
 from digisom.compliance.keys import create_officer_key
 from digisom.compliance.limits import KYC_MASTER_KEY_ENV
-from digisom.ledger.model import Account, AccountFlags
+from digisom.ledger.model import Account, AccountFlags, Transfer
 from digisom.ledger.service import Ledger
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
@@ -30,6 +30,7 @@ DENIALS = [
     ("post", f"/v1/compliance/subjects/{SUBJECT}/transfers", {}),
     ("get", "/v1/compliance/cases", None),
     ("post", "/v1/compliance/cases/1/decision", {}),
+    ("post", "/v1/compliance/cases/1/report", {}),
     ("post", "/v1/compliance/freezes", {}),
     ("post", "/v1/compliance/freezes/1/unfreeze", {}),
     ("post", "/v1/compliance/freezes/1/seize", {}),
@@ -190,4 +191,27 @@ def test_case_decision_freeze_and_transactions(api: Api) -> None:
     assert state is not None and not state.frozen
     moves = c.post(f"/v1/compliance/subjects/{subject}/transfers", json=READ, headers=officer)
     assert moves.status_code == 200 and moves.json() == []
+    store.close()
+
+
+def test_suspicious_transaction_report_as_json_and_xml(api: Api) -> None:
+    c, officer = api.client, api.h(api.officer)
+    store = open_store(parse_database_url(api.url))
+    ledger = Ledger(store)
+    ledger.create_accounts([Account(1, 417, 1), Account(11, 417, 10)])
+    ledger.create_transfers([Transfer(70, 1, 11, 950_000_00, 417, 1)])
+    listed = c.post("/v1/compliance/subjects", json=LISTED, headers=officer).json()
+    link = {"kind": "account", "value": "11", "legal_basis": "onboarding"}
+    c.post(f"/v1/compliance/subjects/{listed['subject_id']}/links", json=link, headers=officer)
+    path = f"/v1/compliance/cases/{listed['case_id']}/report"
+    as_json = c.post(path, json=READ | {"purpose": "fiu_request"}, headers=officer)
+    assert as_json.status_code == 200 and "STR-" in as_json.headers["content-disposition"]
+    body = as_json.json()
+    assert body["person"]["name_cyrillic"] == "Айгүл Төлөгөнова"
+    assert [t["amount_minor"] for t in body["transactions"]] == ["95000000"]
+    as_xml = c.post(path, json=READ | {"purpose": "fiu_request", "format": "xml"}, headers=officer)
+    assert as_xml.headers["content-type"].startswith("application/xml")
+    assert "<amount_minor>95000000</amount_minor>" in as_xml.text
+    actions = [r[0] for r in store._query("SELECT action FROM audit_log ORDER BY height")]
+    assert actions[-4:] == ["kyc.read", "kyc.transactions", "kyc.read", "kyc.transactions"]
     store.close()

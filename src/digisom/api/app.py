@@ -18,6 +18,7 @@ from digisom.api.routes import (
     platform_government,
     platform_wallets,
     public,
+    public_compliance,
 )
 from digisom.api.routes import por as por_routes
 from digisom.errors import DigisomError, NotFound
@@ -62,6 +63,7 @@ def create_app(url: DatabaseUrl, *, expiry_interval_s: float = 0.0) -> FastAPI:
     app.include_router(compliance.router)
     app.include_router(me.router)
     app.include_router(public.router)
+    app.include_router(public_compliance.router)
 
     @app.middleware("http")
     async def limit_body(

@@ -72,6 +72,8 @@ PUBLIC_STATS_CELL_MIN = 10
 # Cases.
 CASE_SUMMARY_CHARS_MAX = 500
 CASES_PAGE_MAX = 200
+REPORT_TRANSFERS_MAX = 1_000
+"""Transactions in one suspicious-transaction report at most."""
 
 # Lists in the database: re-screening after a list update.
 RESCREEN_THRESHOLD = MATCH_THRESHOLD_DEFAULT

@@ -4,10 +4,11 @@ Handlers only translate: every rule (purposes, retention, audit, both-layer free
 `digisom.compliance`; the caller's agency comes from its key binding.
 """
 
+import time
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 
 from digisom.api.auth import Scope
 from digisom.api.deps import LedgerDep
@@ -24,6 +25,7 @@ from digisom.api.routes.compliance_schemas import (
     LinkIn,
     OfficerKeyIn,
     RecordOut,
+    ReportIn,
     ScreenIn,
     ScreenOut,
     SeizeIn,
@@ -33,13 +35,13 @@ from digisom.api.routes.compliance_schemas import (
 )
 from digisom.api.schemas import TransferOut
 from digisom.audit.log import AuditEvent
-from digisom.compliance import access, cases, freeze, keys, listdb, onboarding
+from digisom.compliance import access, cases, freeze, keys, listdb, onboarding, report
 from digisom.compliance.cases import Case
 from digisom.compliance.keys import BoundCaller
 from digisom.compliance.kyc import vault
 from digisom.compliance.kyc.policy import AccessDenied
 from digisom.compliance.kyc.vault import Basis
-from digisom.compliance.limits import CASES_PAGE_MAX
+from digisom.compliance.limits import CASES_PAGE_MAX, REPORT_TRANSFERS_MAX
 from digisom.compliance.screening.screen import Screener
 from digisom.errors import InvalidInput
 from digisom.storage.base import LedgerStore
@@ -198,6 +200,42 @@ def decide(
         {"case": case_id},
     )
     return _case_out(cases.decide(ledger.store, case_id, body.decision, event))
+
+
+@router.post("/cases/{case_id}/report")
+def str_report(
+    ledger: LedgerDep,
+    caller: KycReader,
+    keys_: KeysDep,
+    case_id: Annotated[int, Path(ge=1)],
+    body: ReportIn,
+) -> Response:
+    """A suspicious-transaction report for the FIU as a JSON or XML file; reading the person's
+    data and transactions for it is logged like any other read."""
+    who, why = accessor(caller), Basis(body.purpose, body.legal_basis)
+    case = cases.get_case(ledger.store, case_id)
+    record, transfers = None, []
+    try:
+        if case.subject_id is not None:
+            record = vault.read_record(ledger.store, keys_, case.subject_id, who, why)
+            transfers = access.subject_transfers(
+                ledger.store, case.subject_id, who, why, 0, REPORT_TRANSFERS_MAX
+            )
+    except AccessDenied as error:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, error.message) from error
+    if case.subject_id is None and case.account_id is not None:
+        transfers = ledger.store.account_transfers(case.account_id, 0, REPORT_TRANSFERS_MAX)
+    built = report.build_report(
+        case, case.subject_id, record, transfers, who.agency, body.legal_basis, time.time_ns()
+    )
+    if body.format == "xml":
+        content, media = report.to_xml(built), "application/xml"
+    else:
+        content, media = report.to_json(built), "application/json"
+    name = f"STR-{case_id}.{body.format}"
+    return Response(
+        content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 def _freeze_out(found: freeze.Freeze) -> FreezeOut:

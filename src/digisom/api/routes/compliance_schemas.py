@@ -103,6 +103,10 @@ class DecisionIn(_Strict):
     legal_basis: str = Field(min_length=3, max_length=200)
 
 
+class ReportIn(BasisIn):
+    format: Literal["json", "xml"] = "json"
+
+
 class FreezeIn(_Strict):
     subject_id: str = Field(max_length=64)
     legal_basis: str = Field(min_length=3, max_length=200)
