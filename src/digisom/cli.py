@@ -4,6 +4,7 @@ import typer
 
 from digisom.commands import admin, bench, chain, compliance, demo, ledger, platform, por, serve
 from digisom.commands import bridge as bridge_commands
+from digisom.commands import reserve as reserve_commands
 
 app = typer.Typer(
     help="digisom: a sovereign platform for a national digital currency.",
@@ -18,6 +19,7 @@ app.add_typer(bench.app, name="bench")
 app.add_typer(chain.app, name="chain")
 app.add_typer(compliance.app, name="compliance")
 app.add_typer(por.app, name="por")
+app.add_typer(reserve_commands.app, name="reserve")
 app.command("demo")(demo.demo)
 app.add_typer(platform.app, name="platform")
 bridge_commands.mount(app)
