@@ -12,6 +12,8 @@ from digisom.cli import app
 from digisom.compliance import listdb
 from digisom.compliance.kyc import vault
 from digisom.compliance.limits import KYC_MASTER_KEY_ENV
+from digisom.ledger.model import Account, Transfer
+from digisom.ledger.service import Ledger
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
 from tests.compliance.conftest import NATIONAL_HEADER, NATIONAL_ROWS
@@ -91,3 +93,18 @@ def test_missing_master_key_still_checks_addresses(
     national.write_text(NATIONAL_HEADER + NEW_ENTRY, encoding="utf-8")
     loaded = _invoke("load", str(national), "--db", sqlite_url)
     assert loaded["rescreen"]["names_screened"] is False
+
+
+def test_monitor_and_audit_commands(sqlite_url: str) -> None:
+    store = open_store(parse_database_url(sqlite_url))
+    ledger = Ledger(store)
+    ledger.create_accounts([Account(1, 417, 1), Account(2, 417, 1)])
+    ledger.create_transfers([Transfer(9, 1, 2, 2_000_000_00, 417, 1)])
+    store.close()
+    result = runner.invoke(app, ["compliance", "monitor", "--db", sqlite_url])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["cases_opened"] == 1
+    again = json.loads(runner.invoke(app, ["compliance", "monitor", "--db", sqlite_url]).stdout)
+    assert again["transfers"] == 0 and again["replayed"] == 1
+    verified = runner.invoke(app, ["compliance", "audit", "verify", "--db", sqlite_url])
+    assert verified.exit_code == 0 and json.loads(verified.stdout)["ok"] is True

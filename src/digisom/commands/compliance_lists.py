@@ -1,5 +1,5 @@
-"""`digisom compliance lists|keys|audit ...`: sanctions lists in the database (load, status),
-agency-bound officer keys, and the audit log's verification.
+"""`digisom compliance lists|keys|audit|monitor ...`: sanctions lists in the database (load,
+status), agency-bound officer keys, the audit log (verify, head) and the monitoring consumer.
 
 `lists load` parses every file before storing any, stores each changed list as a new version and
 re-screens every KYC subject (when the KYC master key is configured) and every registered address
@@ -13,11 +13,14 @@ from typing import Annotated
 
 import typer
 
-from digisom.audit.log import verify
+from digisom.audit.log import head, verify
 from digisom.commands._common import DbOption
 from digisom.compliance import listdb
 from digisom.compliance.keys import create_officer_key
 from digisom.compliance.kyc.crypto import KeyService, key_service_from_env
+from digisom.compliance.monitoring.config import default_config
+from digisom.compliance.monitoring.consumer import run_until_caught_up, warm_up
+from digisom.compliance.monitoring.engine import MonitoringEngine
 from digisom.compliance.onboarding import rescreen_after_load
 from digisom.errors import ConfigurationError, DigisomError
 from digisom.storage.factory import open_store
@@ -136,8 +139,49 @@ def audit_verify(db: DbOption = None) -> None:
         raise typer.Exit(code=1)
 
 
+@audit_app.command("head")
+def audit_head(db: DbOption = None) -> None:
+    """The audit log's head (height and hash), to record or anchor."""
+    store = open_store(parse_database_url(db))
+    try:
+        found = head(store)
+    finally:
+        store.close()
+    typer.echo(json.dumps({"height": found.height, "hash": found.hash.hex()}))
+
+
+def monitor(
+    db: DbOption = None,
+    lookback_s: Annotated[
+        int, typer.Option(min=0, help="Replay this much history first to rebuild the windows.")
+    ] = 86_400,
+) -> None:
+    """Run transaction monitoring over the ledger's new transfers until caught up; each alert
+    becomes a case. Run it on a timer (or in a loop) as a consumer of the ledger."""
+    store = open_store(parse_database_url(db))
+    try:
+        engine = MonitoringEngine(default_config())
+        replayed = warm_up(store, engine, lookback_s * 10**9)
+        done = run_until_caught_up(store, engine)
+    except DigisomError as error:
+        raise _fail(error) from error
+    finally:
+        store.close()
+    typer.echo(
+        json.dumps(
+            {
+                "replayed": replayed,
+                "transfers": done.transfers,
+                "cases_opened": done.alerts,
+                "offset": str(done.offset),
+            }
+        )
+    )
+
+
 def mount(app: typer.Typer) -> None:
     """Attach the groups to `digisom compliance`."""
     app.add_typer(lists_app, name="lists")
     app.add_typer(keys_app, name="keys")
     app.add_typer(audit_app, name="audit")
+    app.command("monitor")(monitor)
