@@ -6,11 +6,19 @@ from pathlib import Path
 import pytest
 
 from digisom.compliance.limits import MATCH_THRESHOLD_DEFAULT
+from digisom.compliance.lists import load_national
 from digisom.compliance.pairs import compare_pair
 from digisom.compliance.screening.align import compare_names
-from digisom.compliance.screening.normalize import normalize_name
+from digisom.compliance.screening.normalize import (
+    READING_DEFAULT,
+    READING_JAPANESE,
+    fold_long_vowels,
+    name_variants,
+    normalize_name,
+)
+from digisom.compliance.screening.screen import Screener
 from digisom.compliance.screening.tokens import Feature
-from tests.compliance.conftest import NAMES_DIR
+from tests.compliance.conftest import FIXED_TIME, NAMES_DIR, NATIONAL_HEADER
 
 MATCH = MATCH_THRESHOLD_DEFAULT
 
@@ -86,16 +94,65 @@ def _cross_script_rows() -> list[tuple[str, str, float]]:
     return [(row[0], row[1], float(row[2])) for row in csv.reader(lines)]
 
 
-# Readings of Han characters in Japanese and Korean need a reading dictionary that rigour and
-# normality do not have (ICU reads them as Mandarin pinyin): known limits, documented.
-_NEEDS_READINGS = {"金正恩", "山田太郎", "田中花子"}
+# Han characters read in Korean (hanja) need Korean readings, surnames above all (金 as the
+# surname Kim, not gim/geum): neither ICU (Mandarin pinyin) nor pykakasi (Japanese) has them.
+_NEEDS_KOREAN_READINGS = {"金正恩"}
 
 
 @pytest.mark.parametrize("query,expected,minimum", _cross_script_rows())
 def test_watchman_cross_script_pairs(query: str, expected: str, minimum: float) -> None:
-    if query in _NEEDS_READINGS:
-        pytest.xfail("needs Japanese/Korean readings of Han characters")
+    if query in _NEEDS_KOREAN_READINGS:
+        pytest.xfail("needs Korean (hanja) readings of Han characters, surnames first")
     assert compare_pair(query, expected) >= minimum
+
+
+def test_long_vowels_are_folded_as_lists_write_them() -> None:
+    assert fold_long_vowels("gotou") == "goto"
+    assert fold_long_vowels("toukyou") == "tokyo"
+    assert fold_long_vowels("yuuko") == "yuko"
+    assert fold_long_vowels("ooshima") == "oshima"
+    assert fold_long_vowels("oouchi") == "ouchi"
+    # Before a vowel the u starts a syllable of its own: Inoue keeps it.
+    assert fold_long_vowels("inoue") == "inoue"
+    assert fold_long_vowels("kei") == "kei"
+
+
+def test_han_names_are_read_in_chinese_and_japanese() -> None:
+    forms = name_variants("後藤忠政")
+    assert [form.reading for form in forms] == [READING_DEFAULT, READING_JAPANESE]
+    assert forms[0] == normalize_name("後藤忠政")
+    assert forms[1].tokens == ("goto", "tadamasa")
+    assert compare_pair("後藤忠政", "GOTO, Tadamasa") >= 0.95
+    assert compare_pair("鈴木一郎", "Ichiro Suzuki") >= 0.95
+    assert compare_pair("すずき いちろう", "Suzuki Ichiro") >= 0.95
+    # The pinyin reading is still there for Chinese names.
+    assert compare_pair("李明", "Li Ming") == 1.0
+
+
+def test_other_scripts_get_no_japanese_reading() -> None:
+    # Simplified characters have no Japanese reading: a partial reading would only add noise.
+    assert len(name_variants("习近平")) == 1
+    for name in ["Ңурбек Өмүрбеков", "Иван Иванов", "김정은", "محمد علي", "Ivan Ivanov"]:
+        forms = name_variants(name)
+        assert len(forms) == 1
+        assert forms[0] == normalize_name(name)
+
+
+def test_screening_uses_japanese_readings_on_both_sides(tmp_path: Path) -> None:
+    path = tmp_path / "national.csv"
+    rows = "JP-1,person,鈴木一郎,,1970,jp,,,FIU-2025\nJP-2,person,Goto Tadamasa,,,,,,FIU-2025\n"
+    path.write_text(NATIONAL_HEADER + rows, encoding="utf-8")
+    screener = Screener([load_national(path, FIXED_TIME)])
+    # List side: a name listed in kanji is found by its Hepburn spelling.
+    hits = screener.screen(["Suzuki Ichiro"])
+    assert [hit.entry.entity_id for hit in hits] == ["kg-JP-1"]
+    explained = hits[0].explain()
+    assert explained["list_name"] == "鈴木一郎"
+    assert explained["list_reading"] == READING_JAPANESE
+    # Query side: a customer name in kanji finds the romanized list name.
+    hits = screener.screen(["後藤忠政"])
+    assert [hit.entry.entity_id for hit in hits] == ["kg-JP-2"]
+    assert hits[0].explain()["query_reading"] == READING_JAPANESE
 
 
 def test_cross_script_file_is_where_expected() -> None:

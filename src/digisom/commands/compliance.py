@@ -14,8 +14,7 @@ from digisom.commands import compliance_lists
 from digisom.compliance.catalog import load_versions
 from digisom.compliance.limits import MATCH_THRESHOLD_DEFAULT
 from digisom.compliance.pairs import read_pairs, score_rows
-from digisom.compliance.screening.align import compare_names
-from digisom.compliance.screening.normalize import normalize_name
+from digisom.compliance.screening.matchers import compare_texts
 from digisom.compliance.screening.screen import MATCHER_ID, Screener
 from digisom.errors import DigisomError
 
@@ -89,7 +88,7 @@ def compare(
         return
     if name1 is None or name2 is None:
         raise typer.BadParameter("give NAME1 and NAME2, or --pairs FILE.csv")
-    comparison = compare_names(normalize_name(name1), normalize_name(name2))
+    comparison = compare_texts(name1, name2)
     score = comparison.score
     if as_json:
         report = {
@@ -108,6 +107,7 @@ def compare(
                 for m in comparison.matches
             ],
             "joined_comparison": comparison.joined,
+            "readings": {"name1": comparison.query.reading, "name2": comparison.candidate.reading},
             "matcher": MATCHER_ID,
         }
         typer.echo(json.dumps(report, ensure_ascii=False))

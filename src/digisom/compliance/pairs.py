@@ -8,16 +8,15 @@ from pathlib import Path
 from digisom.compliance.limits import MATCH_THRESHOLD_DEFAULT, PAIRS_FILE_ROWS_MAX
 from digisom.compliance.lists.errors import ListFormatError
 from digisom.compliance.lists.files import csv_rows, decode_utf8, read_bytes, require_header
-from digisom.compliance.screening.align import compare_names
-from digisom.compliance.screening.normalize import normalize_name
+from digisom.compliance.screening.matchers import compare_texts
 
 PAIRS_HEADER = ["name1", "name2"]
 OUTPUT_HEADER = ["name1", "name2", "score", "match"]
 
 
 def compare_pair(name1: str, name2: str) -> float:
-    """Name score of two names with the screening matcher (no qualifiers)."""
-    return compare_names(normalize_name(name1), normalize_name(name2)).score
+    """Name score of two names with the screening matcher, best reading of each (no qualifiers)."""
+    return compare_texts(name1, name2).score
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:

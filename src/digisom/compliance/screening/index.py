@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from digisom.compliance.limits import (
     CANDIDATES_MAX,
@@ -98,13 +99,15 @@ class NameIndex:
                 if number in members:
                     scores[number] += weight
         # Among names sharing the same keys, those with as many tokens as the query come first.
+        # Ranks are computed once and compared with a C key function: this loop runs over every
+        # scored name of every query. nlargest keeps equal ranks in insertion order.
         size, lengths = len(form.tokens), self.lengths
-
-        def rank(item: tuple[int, float]) -> float:
-            return item[1] - LENGTH_TIE_BREAK * abs(lengths[item[0]] - size)
-
-        best = heapq.nlargest(CANDIDATES_TIED_MAX, scores.items(), key=rank)
+        ranked = [
+            (score - LENGTH_TIE_BREAK * abs(lengths[number] - size), number)
+            for number, score in scores.items()
+        ]
+        best = heapq.nlargest(CANDIDATES_TIED_MAX, ranked, key=itemgetter(0))
         if len(best) > limit:
-            floor = rank(best[limit - 1])
-            best = best[:limit] + [item for item in best[limit:] if rank(item) >= floor]
-        return [number for number, _ in best]
+            floor = best[limit - 1][0]
+            best = best[:limit] + [item for item in best[limit:] if item[0] >= floor]
+        return [number for _, number in best]

@@ -5,12 +5,20 @@ token is transliterated on its own (rigour's rules for Cyrillic, including Kyrgy
 normality/ICU for other scripts) and cached, because names repeat their tokens endlessly and
 transliteration is the slowest step. Hangul is split into syllables first: Korean names are
 romanized one syllable per word ("Kim Jong Un").
+
+ICU reads Han characters as Mandarin pinyin, which is right for Chinese names and wrong for
+Japanese ones (山田太郎 → "shan tian tai lang", listed as "Yamada Taro"). So a name written in Han
+characters or kana also gets a second form, its Japanese reading (pykakasi's dictionary, Hepburn
+with long vowels folded the way passports and sanctions lists write them: 後藤 → "goto", 工藤会 →
+"kudo kai"). `name_variants` returns both; the screener and the pair comparison keep the better.
 """
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+import pykakasi
 from rigour.names import remove_person_prefixes, tokenize_name
 from rigour.text import ascii_text
 from rigour.text.scripts import text_scripts
@@ -24,6 +32,11 @@ SKELETAL_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac", "Thaana", "Thai", "L
 _HANGUL_SYLLABLE = re.compile(r"([\uac00-\ud7a3])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _TRANSLIT_CACHE_MAX = 200_000
+# Scripts whose names may be Japanese and so also get a Japanese reading.
+JAPANESE_SCRIPTS = frozenset({"Han", "Hiragana", "Katakana"})
+READING_DEFAULT = "translit"
+READING_JAPANESE = "ja-hepburn"
+_VOWELS = frozenset("aeiou")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +56,8 @@ class NameForm:
     """Tokens without separators: catches "Xi Jinping" against "Xi Jin Ping"."""
     weight: int
     """Total characters of the tokens: how much evidence the name carries."""
+    reading: str = READING_DEFAULT
+    """Which reading produced the tokens: "translit" (rigour/ICU) or "ja-hepburn" (Japanese)."""
 
 
 def token_weight(token: str) -> int:
@@ -61,17 +76,106 @@ def ascii_tokens(token: str) -> tuple[str, ...]:
     return tuple(part for part in _NON_ALNUM.split(latin.lower()) if part)
 
 
-def normalize_name(name: str) -> NameForm:
-    """Normalize one name; the result may have no tokens (for a name made of punctuation)."""
-    name = name[:NAME_CHARS_MAX]
-    skeletal = bool(text_scripts(name) & SKELETAL_SCRIPTS)
-    spaced = _HANGUL_SYLLABLE.sub(r" \1 ", name) if not name.isascii() else name
-    tokens: list[str] = []
-    for raw in tokenize_name(spaced.lower()):
-        tokens.extend(ascii_tokens(raw))
+@lru_cache(maxsize=1)
+def _kakasi() -> tuple[pykakasi.kakasi, threading.Lock]:
+    """The reading dictionary, loaded on first use (about half a second) and shared."""
+    return pykakasi.kakasi(), threading.Lock()  # type: ignore[no-untyped-call]
+
+
+def fold_long_vowels(romaji: str) -> str:
+    """Hepburn as passports and sanctions lists write it: "tarou" → "taro", "yuuko" → "yuko".
+
+    Long vowels are written ou, oo and uu by pykakasi. The second letter is dropped unless a vowel
+    follows it, because then it usually starts a syllable of its own (井上 "inoue" stays; the
+    price is that 浩一 stays "kouichi", which is still an edit-distance match for "Koichi").
+    """
+    out: list[str] = []
+    i, end = 0, len(romaji)
+    while i < end:
+        letter = romaji[i]
+        out.append(letter)
+        following = romaji[i + 1] if i + 1 < end else ""
+        after = romaji[i + 2] if i + 2 < end else ""
+        if letter == "o" and following == "o":
+            i += 2  # おお is always one long o (大野 "ono", 大内 "ouchi")
+        elif letter in "ou" and following == "u" and after not in _VOWELS:
+            i += 2
+        else:
+            i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=_TRANSLIT_CACHE_MAX)
+def japanese_tokens(token: str) -> tuple[str, ...] | None:
+    """The Japanese reading of one token as ASCII sub-tokens, or None if a character has none.
+
+    Characters the dictionary cannot read (simplified Chinese ones such as 习 or 伟) mean the name
+    is not Japanese: no reading is better than a partial one.
+    """
+    converter, lock = _kakasi()
+    with lock:
+        items = converter.convert(token)
+    parts: list[str] = []
+    for item in items:
+        if not item["orig"].strip():
+            continue
+        reading = item["hepburn"].lower().replace("'", "")
+        if not reading:
+            return None
+        parts.extend(fold_long_vowels(part) for part in _NON_ALNUM.split(reading) if part)
+    return tuple(parts)
+
+
+def _form(name: str, tokens: list[str], skeletal: bool, reading: str) -> NameForm:
     if len(tokens) > 1:
         tokens = remove_person_prefixes(" ".join(tokens)).split() or tokens
     tokens = tokens[:NAME_TOKENS_MAX]
     phonetic = tuple(phonetic_code(token) for token in tokens)
     weight = sum(token_weight(token) for token in tokens)
-    return NameForm(name, tuple(tokens), phonetic, skeletal, "".join(tokens), weight)
+    return NameForm(name, tuple(tokens), phonetic, skeletal, "".join(tokens), weight, reading)
+
+
+def _raw_tokens(name: str) -> list[str]:
+    spaced = _HANGUL_SYLLABLE.sub(r" \1 ", name) if not name.isascii() else name
+    return tokenize_name(spaced.lower())
+
+
+def _transliterated(name: str, raw_tokens: list[str], scripts: set[str]) -> NameForm:
+    tokens: list[str] = []
+    for raw in raw_tokens:
+        tokens.extend(ascii_tokens(raw))
+    return _form(name, tokens, bool(scripts & SKELETAL_SCRIPTS), READING_DEFAULT)
+
+
+def _japanese(name: str, raw_tokens: list[str]) -> NameForm | None:
+    tokens: list[str] = []
+    for raw in raw_tokens:
+        parts = ascii_tokens(raw) if raw.isascii() else japanese_tokens(raw)
+        if parts is None:
+            return None
+        tokens.extend(parts)
+    return _form(name, tokens, False, READING_JAPANESE)
+
+
+def normalize_name(name: str) -> NameForm:
+    """Normalize one name; the result may have no tokens (for a name made of punctuation)."""
+    name = name[:NAME_CHARS_MAX]
+    return _transliterated(name, _raw_tokens(name), text_scripts(name))
+
+
+def name_variants(name: str) -> tuple[NameForm, ...]:
+    """Every form of a name worth comparing: its transliteration (`normalize_name`) first, then,
+    for a name in Han characters or kana, its Japanese reading.
+
+    No reading is given if a character has none, or if it equals the transliteration.
+    """
+    name = name[:NAME_CHARS_MAX]
+    raw_tokens = _raw_tokens(name)
+    scripts = text_scripts(name)
+    form = _transliterated(name, raw_tokens, scripts)
+    if name.isascii() or not scripts & JAPANESE_SCRIPTS:
+        return (form,)
+    japanese = _japanese(name, raw_tokens)
+    if japanese is None or not japanese.tokens or japanese.tokens == form.tokens:
+        return (form,)
+    return (form, japanese)

@@ -5,6 +5,10 @@ normalized once, candidates come from the index, the name matcher scores them, t
 entry wins, and date of birth and country adjust that score. Weak aliases (nicknames, partial
 names the lists themselves mark as low quality) are not indexed: matching on them alone would
 flood officers with noise, which is also how OpenSanctions treats them.
+
+A name may have several forms (`normalize.name_variants`: a name in Han characters is read as
+Chinese and as Japanese). Every form of a list name is indexed under the same entry and name, every
+form of a query name looks up and scores its own candidates, and the best-scoring pair decides.
 """
 
 from collections.abc import Iterable
@@ -16,7 +20,7 @@ from digisom.compliance.lists.model import ListEntry, ListVersion, NameKind
 from digisom.compliance.screening.align import NameComparison
 from digisom.compliance.screening.index import IndexedName, NameIndex
 from digisom.compliance.screening.matchers import DEFAULT_MATCHER, get_matcher
-from digisom.compliance.screening.normalize import normalize_name
+from digisom.compliance.screening.normalize import name_variants
 from digisom.compliance.screening.qualifiers import (
     QUALIFIERS_NAME,
     QUALIFIERS_VERSION,
@@ -68,6 +72,8 @@ class Hit:
             "unmatched_query_tokens": list(self.comparison.unmatched_query),
             "unmatched_list_tokens": list(self.comparison.unmatched_list),
             "joined_comparison": self.comparison.joined,
+            "query_reading": self.comparison.query.reading,
+            "list_reading": self.comparison.candidate.reading,
             "dob": self.qualifiers.dob.value,
             "country": self.qualifiers.country.value,
             "matcher": self.matcher,
@@ -86,9 +92,9 @@ class Screener:
             for name_position, name in enumerate(entry.names):
                 if name.kind is NameKind.WEAK:
                     continue
-                form = normalize_name(name.value)
-                if form.tokens:
-                    indexed.append(IndexedName(entry_position, name_position, form))
+                for form in name_variants(name.value):
+                    if form.tokens:
+                        indexed.append(IndexedName(entry_position, name_position, form))
         self.index = NameIndex(indexed)
 
     def screen(
@@ -106,15 +112,16 @@ class Screener:
         country_code = normalize_country(country) if country else None
         best: dict[int, tuple[NameComparison, str, IndexedName]] = {}
         for query_name in names:
-            form = normalize_name(query_name)
-            found = [self.index.names[number] for number in self.index.candidates(form)]
-            list_tokens = {token for indexed in found for token in indexed.form.tokens}
-            table = similarity_table(form.tokens, list_tokens)
-            for indexed in found:
-                comparison = self.compare(form, indexed.form, table)
-                known = best.get(indexed.entry_position)
-                if known is None or comparison.score > known[0].score:
-                    best[indexed.entry_position] = (comparison, query_name, indexed)
+            # Each reading of the query (one for most names) is scored against its own candidates.
+            for form in name_variants(query_name):
+                found = [self.index.names[number] for number in self.index.candidates(form)]
+                list_tokens = {token for indexed in found for token in indexed.form.tokens}
+                table = similarity_table(form.tokens, list_tokens)
+                for indexed in found:
+                    comparison = self.compare(form, indexed.form, table)
+                    known = best.get(indexed.entry_position)
+                    if known is None or comparison.score > known[0].score:
+                        best[indexed.entry_position] = (comparison, query_name, indexed)
         hits: list[Hit] = []
         for entry_position, (comparison, query_name, indexed) in best.items():
             entry = self.entries[entry_position]
