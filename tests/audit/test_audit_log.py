@@ -88,3 +88,28 @@ def test_bad_events_are_refused_and_write_nothing(sqlite_url: str, event: AuditE
         assert head(store).height == 0
     finally:
         store.close()
+
+
+def test_concurrent_appends_keep_one_linear_chain(db_url: str) -> None:
+    """Writers on separate connections append at once; the write lock keeps the chain whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = parse_database_url(db_url)
+    open_store(url).close()
+
+    def writer(n: int) -> None:
+        store = open_store(url, migrate=False)
+        try:
+            for i in range(15):
+                append(store, _event(n * 100 + i))
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(writer, range(4)))
+    store = open_store(url, migrate=False)
+    try:
+        result = verify(store)
+        assert result.ok and result.entries == 60 and head(store).height == 60
+    finally:
+        store.close()
