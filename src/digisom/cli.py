@@ -4,6 +4,7 @@ import typer
 
 from digisom.commands import admin, bench, chain, compliance, demo, ledger, platform, por, serve
 from digisom.commands import bridge as bridge_commands
+from digisom.commands import export as export_commands
 from digisom.commands import reserve as reserve_commands
 
 app = typer.Typer(
@@ -20,6 +21,8 @@ app.add_typer(chain.app, name="chain")
 app.add_typer(compliance.app, name="compliance")
 app.add_typer(por.app, name="por")
 app.add_typer(reserve_commands.app, name="reserve")
+app.command("export")(export_commands.export_command)
+app.command("import")(export_commands.import_command)
 app.command("demo")(demo.demo)
 app.add_typer(platform.app, name="platform")
 bridge_commands.mount(app)
