@@ -8,8 +8,8 @@ from digisom.errors import InvalidInput
 from digisom.ledger.model import Transfer
 from digisom.ledger.service import Ledger
 from digisom.limits import LEDGER_KGS
-from digisom.platform import disbursements, wallets
-from digisom.platform.accounts import Code, account_id
+from digisom.platform import chains, db, disbursements, wallets
+from digisom.platform.accounts import Code, account_id, derive_id
 from digisom.platform.disbursements import RowStatus
 from digisom.platform.issuance import check_issuance
 from digisom.storage.factory import open_store
@@ -74,9 +74,11 @@ def test_file_level_errors_change_nothing(world: World) -> None:
     assert ledger.store.count_rows("platform_disbursements") == 0
 
 
-def test_crash_between_ledger_and_row_update_resumes_without_paying_twice(world: World) -> None:
+def test_crash_between_ledger_and_row_update_resumes_without_paying_twice(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ledger = world.ledger
-    rows_total = 6000  # three ledger batches
+    rows_total = 2 * disbursements.ROWS_PER_BATCH_MAX + 1810  # three ledger batches
     data = [
         {
             "wallet_id": ("w-alice", "w-bob", "w-carol")[i % 3],
@@ -99,19 +101,19 @@ def test_crash_between_ledger_and_row_update_resumes_without_paying_twice(world:
         20,
     )
     assert ledger.create_transfers([fund]).results == ["ok"]
-    assert disbursements.run(ledger, progress.disbursement_id, batches_max=1).paid == 2730
+    first = disbursements.run(ledger, progress.disbursement_id, batches_max=1)
+    assert first.paid == disbursements.ROWS_PER_BATCH_MAX
 
     # The second batch reaches the ledger, then the process dies before recording its rows.
-    store = ledger.store
-    real = store._execute_many
-
-    def crash(sql: str, rows: object) -> None:
+    def crash(*args: object) -> None:
         raise SystemExit("killed")
 
-    store._execute_many = crash  # type: ignore[method-assign]
-    with pytest.raises(SystemExit):
-        disbursements.run(ledger, progress.disbursement_id, batches_max=1)
-    store._execute_many = real  # type: ignore[method-assign]
+    with monkeypatch.context() as patched:
+        patched.setattr(disbursements, "_record_verdicts", crash)
+        with pytest.raises(SystemExit):
+            disbursements.run(ledger, progress.disbursement_id, batches_max=1)
+    store = ledger.store
+    assert disbursements.progress(store, progress.disbursement_id).paid == first.paid
     store.close()
 
     fresh = Ledger(open_store(parse_database_url(world.url)))
@@ -126,3 +128,21 @@ def test_crash_between_ledger_and_row_update_resumes_without_paying_twice(world:
     finally:
         fresh.store.close()
     world.ledger = Ledger(open_store(parse_database_url(world.url)))
+
+
+def test_fast_row_chain_equals_the_reference_steps(world: World) -> None:
+    """The payroll's fast path builds exactly the transfers of the readable reference."""
+    store = world.ledger.store
+    payer = account_id("treasury", Code.GOV_DIGITAL)
+    for wallet_id, amount, headroom in (
+        ("w-alice", 500, 10_000),  # linked, fits: money leg and headroom
+        ("w-alice", 5_000, 1_000),  # linked, over its headroom: sweep of the excess too
+        ("w-alice", 5_000, 0),  # linked, no headroom at all: everything swept
+        ("w-carol", 700, 0),  # not linked: headroom taken whatever it is (the ledger decides)
+    ):
+        wallet = db.get_wallet(store, wallet_id)
+        row = disbursements.Row(7, wallet_id, amount, "R-7", RowStatus.WAITING, "")
+        reference = chains.link(disbursements._row_steps("d-x", payer, row, wallet, headroom))
+        op = str(derive_id("disbursement", "d-x", "7"))
+        fast = disbursements._row_chain(op, derive_id(op, "main"), payer, row, wallet, headroom)
+        assert fast == reference, wallet_id
