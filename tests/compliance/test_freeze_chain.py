@@ -8,15 +8,18 @@ from typing import Any
 
 import pytest
 from eth_account import Account as EthAccount
+from fastapi.testclient import TestClient
 
+from digisom.api.app import create_app
 from digisom.chain.anvil import Anvil
 from digisom.chain.artifacts import load_artifact
 from digisom.chain.client import connect, send_transaction
 from digisom.chain.deploy import deploy_tokens
 from digisom.chain.keys import load_signer
 from digisom.chain.profiles import LOCAL_CHAIN_ID, resolve_profile
-from digisom.compliance import freeze
+from digisom.compliance import chain_config, freeze
 from digisom.compliance.freeze import KgstFreezer
+from digisom.compliance.keys import create_officer_key
 from digisom.compliance.kyc import vault
 from digisom.compliance.kyc.vault import Basis
 from digisom.errors import InvalidInput
@@ -37,6 +40,7 @@ class Chain:
     w3: Any
     kgst: Any
     signer: Any
+    rpc_url: str
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +54,7 @@ def chain() -> Iterator[Chain]:
         )
         send_transaction(w3, signer, kgst.functions.reportReserves(10**9 * UNIT))
         send_transaction(w3, signer, kgst.functions.configureMinter(signer.address, 10**6 * UNIT))
-        yield Chain(w3, kgst, signer)
+        yield Chain(w3, kgst, signer, node.rpc_url)
 
 
 def _holder(chain: Chain, amount: int) -> str:
@@ -59,16 +63,20 @@ def _holder(chain: Chain, amount: int) -> str:
     return str(address)
 
 
-@pytest.fixture
-def ledger(db_url: str) -> Iterator[Ledger]:
-    store = open_store(parse_database_url(db_url))
+def _funded_ledger(store: Any) -> Ledger:
     ledger = Ledger(store)
     wallet = AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS
     ledger.create_accounts(
         [Account(ISSUER, 417, 1), Account(WALLET, 417, 10, wallet), Account(CUSTODY, 417, 20)]
     )
     ledger.create_transfers([Transfer(500, ISSUER, WALLET, 123_456, 417, 1)])
-    yield ledger
+    return ledger
+
+
+@pytest.fixture
+def ledger(db_url: str) -> Iterator[Ledger]:
+    store = open_store(parse_database_url(db_url))
+    yield _funded_ledger(store)
     store.close()
 
 
@@ -135,3 +143,32 @@ def test_addresses_without_a_chain_are_refused_before_anything_changes(ledger: L
     with pytest.raises(InvalidInput, match="no chain is configured"):
         freeze.freeze(ledger, None, subject, OFFICER, FIU)
     assert not _frozen(ledger)
+
+
+def test_the_api_freezes_and_seizes_on_both_layers(
+    chain: Chain, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    custody_address = str(EthAccount.create().address)
+    monkeypatch.setenv(chain_config.PROFILE_ENV, "local")
+    monkeypatch.setenv(chain_config.RPC_ENV, chain.rpc_url)
+    monkeypatch.setenv(chain_config.KGST_ENV, str(chain.kgst.address))
+    monkeypatch.setenv(chain_config.CUSTODY_ENV, custody_address)
+    url = parse_database_url(sqlite_url)
+    store = open_store(url)
+    ledger = _funded_ledger(store)
+    address = _holder(chain, 5 * UNIT)
+    subject = _subject(ledger, address)
+    officer = {"Authorization": f"Bearer {create_officer_key(store, 'fiu')}"}
+    store.close()
+    with TestClient(create_app(url)) as client:
+        body = {"subject_id": subject, "legal_basis": FIU.legal_basis}
+        frozen = client.post("/v1/compliance/freezes", json=body, headers=officer)
+        assert frozen.status_code == 201, frozen.text
+        assert frozen.json()["addresses"] == [address.lower()]
+        assert chain.kgst.functions.isBlacklisted(address).call() is True
+        order = {"court_order": ORDER.legal_basis, "custody_account_id": str(CUSTODY)}
+        path = f"/v1/compliance/freezes/{frozen.json()['id']}/seize"
+        seized = client.post(path, json=order, headers=officer)
+        assert seized.status_code == 200 and seized.json()["status"] == "seized"
+    assert chain.kgst.functions.balanceOf(custody_address).call() == 5 * UNIT
+    assert chain.kgst.functions.balanceOf(address).call() == 0

@@ -37,13 +37,14 @@ from digisom.api.schemas import TransferOut
 from digisom.audit.log import AuditEvent
 from digisom.compliance import access, cases, freeze, keys, listdb, onboarding, report
 from digisom.compliance.cases import Case
+from digisom.compliance.chain_config import ChainSide, chain_side_from_env
 from digisom.compliance.keys import BoundCaller
 from digisom.compliance.kyc import vault
 from digisom.compliance.kyc.policy import AccessDenied
 from digisom.compliance.kyc.vault import Basis
 from digisom.compliance.limits import CASES_PAGE_MAX, REPORT_TRANSFERS_MAX
 from digisom.compliance.screening.screen import Screener
-from digisom.errors import InvalidInput
+from digisom.errors import DigisomError, InvalidInput
 from digisom.storage.base import LedgerStore
 
 router = APIRouter(prefix="/v1/compliance", tags=["compliance"])
@@ -249,10 +250,21 @@ def _freeze_out(found: freeze.Freeze) -> FreezeOut:
     )
 
 
-def _chain(request: Request) -> freeze.ChainFreezer | None:
-    """The chain side, when the app was given one (`app.state.chain_freezer`)."""
-    found: freeze.ChainFreezer | None = getattr(request.app.state, "chain_freezer", None)
+def _chain_side(request: Request) -> ChainSide | None:
+    """The chain side from the environment, read once per app (see compliance.chain_config)."""
+    state = request.app.state
+    if not hasattr(state, "compliance_chain"):
+        try:
+            state.compliance_chain = chain_side_from_env()
+        except DigisomError as error:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, error.message) from error
+    found: ChainSide | None = state.compliance_chain
     return found
+
+
+def _chain(request: Request) -> freeze.ChainFreezer | None:
+    side = _chain_side(request)
+    return None if side is None else side.freezer
 
 
 @router.post("/freezes", status_code=201)
@@ -300,7 +312,8 @@ def seize_subject(
     body: SeizeIn,
 ) -> FreezeOut:
     """Move frozen funds to custody under a court order (ledger; chain when configured)."""
-    custody_address = getattr(request.app.state, "custody_address", None)
+    side = _chain_side(request)
+    custody_address = None if side is None else side.custody_address
     found = freeze.seize(
         ledger,
         _chain(request),
