@@ -27,6 +27,8 @@ DENIALS = [
     ("post", "/v1/compliance/subjects", {}),
     ("post", f"/v1/compliance/subjects/{SUBJECT}/links", {}),
     ("post", f"/v1/compliance/subjects/{SUBJECT}/read", {}),
+    ("post", f"/v1/compliance/subjects/{SUBJECT}/end-relationship", {}),
+    ("post", f"/v1/compliance/subjects/{SUBJECT}/erase", {}),
     ("post", f"/v1/compliance/subjects/{SUBJECT}/transfers", {}),
     ("get", "/v1/compliance/cases", None),
     ("post", "/v1/compliance/cases/1/decision", {}),
@@ -215,3 +217,19 @@ def test_suspicious_transaction_report_as_json_and_xml(api: Api) -> None:
     actions = [r[0] for r in store._query("SELECT action FROM audit_log ORDER BY height")]
     assert actions[-4:] == ["kyc.read", "kyc.transactions", "kyc.read", "kyc.transactions"]
     store.close()
+
+
+def test_erasure_waits_for_the_retention_period(api: Api) -> None:
+    c, officer = api.client, api.h(api.officer)
+    subject = c.post("/v1/compliance/subjects", json=PERSON, headers=officer).json()["subject_id"]
+    basis = {"legal_basis": "data subject's erasure request 2026/3"}
+    early = c.post(f"/v1/compliance/subjects/{subject}/erase", json=basis, headers=officer)
+    assert early.status_code == 400 and "has not ended" in early.json()["detail"]
+    ended = c.post(
+        f"/v1/compliance/subjects/{subject}/end-relationship", json=basis, headers=officer
+    )
+    assert ended.status_code == 204
+    still = c.post(f"/v1/compliance/subjects/{subject}/erase", json=basis, headers=officer)
+    assert still.status_code == 400 and "retained until" in still.json()["detail"]
+    read = c.post(f"/v1/compliance/subjects/{subject}/read", json=READ, headers=officer)
+    assert read.status_code == 200

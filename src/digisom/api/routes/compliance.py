@@ -116,6 +116,23 @@ def link(ledger: LedgerDep, caller: KycWriter, subject_id: SubjectId, body: Link
     vault.link(ledger.store, subject_id, body.kind, body.value, accessor(caller), why)
 
 
+@router.post("/subjects/{subject_id}/end-relationship", status_code=204)
+def end_relationship(
+    ledger: LedgerDep, caller: KycWriter, subject_id: SubjectId, body: FreezeActionIn
+) -> None:
+    """The customer left: the retention period of their record starts now."""
+    why = Basis("retention", body.legal_basis)
+    vault.end_relationship(ledger.store, subject_id, time.time_ns(), accessor(caller), why)
+
+
+@router.post("/subjects/{subject_id}/erase", status_code=204)
+def erase(
+    ledger: LedgerDep, caller: KycWriter, subject_id: SubjectId, body: FreezeActionIn
+) -> None:
+    """Erase (crypto-shred) a record whose retention ran out; otherwise 400 with the reason."""
+    vault.erase(ledger.store, subject_id, accessor(caller), Basis("erasure", body.legal_basis))
+
+
 @router.post("/subjects/{subject_id}/read")
 def read_subject(
     ledger: LedgerDep, caller: KycReader, keys_: KeysDep, subject_id: SubjectId, body: BasisIn
