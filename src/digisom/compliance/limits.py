@@ -61,7 +61,6 @@ KYC_MASTER_KEY_ENV = "DIGISOM_KYC_MASTER_KEY"
 KYC_MASTER_KEY_FILE_ENV = "DIGISOM_KYC_MASTER_KEY_FILE"
 """Path of a file holding the base64 master key (mode 0600 expected)."""
 KYC_FIELD_CHARS_MAX = 200
-KYC_SUBJECT_ID_CHARS_MAX = 64
 KYC_LINKS_PER_SUBJECT_MAX = 100
 
 # Access to personal data.
@@ -76,7 +75,6 @@ REPORT_TRANSFERS_MAX = 1_000
 """Transactions in one suspicious-transaction report at most."""
 
 # Lists in the database: re-screening after a list update.
-RESCREEN_THRESHOLD = MATCH_THRESHOLD_DEFAULT
 SCREEN_REVIEW_SCORE_MIN = MATCH_THRESHOLD_DEFAULT
 """A hit at or above this score sends a subject to review."""
 SCREEN_BLOCK_SCORE_MIN = 0.95

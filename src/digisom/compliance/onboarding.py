@@ -7,6 +7,7 @@ by id and the list entries by their public ids.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from digisom.compliance.addresses import address_key
@@ -94,27 +95,8 @@ def rescreen_after_load(
     entries = [e for r in results for e in changed_entries(r)]
     if not entries:
         return RescreenReport(0, 0, 0, [])
-    new_cases: list[NewCase] = []
     subjects = vault.live_subject_ids(store) if keys is not None else []
-    if keys is not None and subjects:
-        screener = Screener(
-            [ListVersion("changed", "", results[0].version.loaded_at, tuple(entries))]
-        )
-        for subject_id in subjects:
-            record = vault.decrypt_for_screening(store, keys, subject_id)
-            if record is None:
-                continue
-            hits = screener.screen(record.names, record.date_of_birth, record.country)
-            if hits:
-                new_cases.append(
-                    NewCase(
-                        "list_update",
-                        outcome_of(hits) if outcome_of(hits) != "pass" else "review",
-                        f"list update: {len(hits)} new hit(s)",
-                        {"hits": _hit_facts(hits)},
-                        subject_id=subject_id,
-                    )
-                )
+    new_cases = _name_hits(store, keys, subjects, results[0].version.loaded_at, entries)
     address_cases, checked = _address_hits(store, entries)
     new_cases += address_cases
     if new_cases:
@@ -130,6 +112,33 @@ def rescreen_after_load(
         for c in new_cases
     ]
     return RescreenReport(len(entries), len(subjects), checked, report)
+
+
+def _name_hits(
+    store: LedgerStore,
+    keys: KeyService | None,
+    subjects: list[str],
+    loaded_at: datetime,
+    entries: list[ListEntry],
+) -> list[NewCase]:
+    """A case per subject whose names now match a changed entry (at least `review`: any hit
+    at the match threshold is one an officer must see)."""
+    if keys is None or not subjects:
+        return []
+    screener = Screener([ListVersion("changed", "", loaded_at, tuple(entries))])
+    cases: list[NewCase] = []
+    for subject_id in subjects:
+        record = vault.decrypt_for_screening(store, keys, subject_id)
+        if record is None:
+            continue
+        hits = screener.screen(record.names, record.date_of_birth, record.country)
+        if hits:
+            outcome = "block" if outcome_of(hits) == "block" else "review"
+            summary = f"list update: {len(hits)} new hit(s)"
+            cases.append(
+                NewCase("list_update", outcome, summary, {"hits": _hit_facts(hits)}, subject_id)
+            )
+    return cases
 
 
 def _address_hits(store: LedgerStore, entries: list[ListEntry]) -> tuple[list[NewCase], int]:
