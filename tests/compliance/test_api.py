@@ -233,3 +233,27 @@ def test_erasure_waits_for_the_retention_period(api: Api) -> None:
     assert still.status_code == 400 and "retained until" in still.json()["detail"]
     read = c.post(f"/v1/compliance/subjects/{subject}/read", json=READ, headers=officer)
     assert read.status_code == 200
+
+
+def test_admin_creates_an_agency_key_and_the_act_is_audited(api: Api) -> None:
+    made = api.client.post(
+        "/v1/compliance/keys/officers", json={"agency": "central-bank"}, headers=api.h(api.admin)
+    )
+    assert made.status_code == 201
+    bad = api.client.post(
+        "/v1/compliance/keys/officers", json={"agency": "Central Bank!"}, headers=api.h(api.admin)
+    )
+    assert bad.status_code == 400 and "slug" in bad.json()["detail"]
+    body = {"names": ["Nurbek Omurbekov"]}
+    screened = api.client.post(
+        "/v1/compliance/screen", json=body, headers=api.h(made.json()["key"])
+    )
+    assert screened.status_code == 200
+    store = open_store(parse_database_url(api.url))
+    rows = store._query("SELECT action, agency, details FROM audit_log ORDER BY height")
+    store.close()
+    assert [(r[0], r[1]) for r in rows] == [
+        ("officer_key.create", "admin"),
+        ("screen", "central-bank"),
+    ]
+    assert "Nurbek" not in str(rows)

@@ -346,7 +346,17 @@ def seize_subject(
 @router.post("/keys/officers", status_code=201)
 def officer_key(ledger: LedgerDep, caller: Admin, body: OfficerKeyIn) -> KeyOut:
     """A compliance-officer key bound to an agency (admin only); shown once."""
-    return KeyOut(key=keys.create_officer_key(ledger.store, body.agency, body.label))
+    key = keys.create_officer_key(ledger.store, body.agency, body.label)
+    with ledger.store.write_transaction():
+        vault.audit(
+            ledger.store,
+            accessor(caller),
+            "officer_key.create",
+            None,
+            Basis("administration", "platform key management"),
+            {"agency": body.agency},
+        )
+    return KeyOut(key=key)
 
 
 @router.post("/keys/citizens", status_code=201)
