@@ -5,18 +5,17 @@ reserves its som, and resolved (posted or voided) in the same transaction that m
 final. So there is never a reservation without an operation to finish it, nor an operation whose
 money was not reserved, whatever crashes in between.
 
-The ledger opens its own write transaction for every batch. To run it inside the bridge's, the
-bridge gives it a view of the same store whose `write_transaction` joins the transaction already
-open (`_JoinedStore`); the ledger's code is unchanged. That ledger keeps its own account cache,
-which is dropped if the enclosing transaction rolls back (the cache is also validated against
-the journal head on every batch, so a stale entry could never be used).
+The ledger opens its own write transaction for every batch; inside the bridge's transaction
+that one joins it (see `LedgerStore.write_transaction`), so the pending transfer and the outbox row
+commit together or not at all. The ledger's account cache is dropped if the enclosing
+transaction rolls back (it is also validated against the journal head on every batch, so a stale
+entry could never be used).
 """
 
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
 
 from digisom.bridge import ids
 from digisom.bridge.model import Operation, OperationStatus
@@ -35,20 +34,6 @@ class LedgerRefused(DigisomError):
     def __init__(self, message: str, result: str) -> None:
         super().__init__(message)
         self.result = result
-
-
-class _JoinedStore:
-    """The store, except that `write_transaction` joins the transaction the bridge holds."""
-
-    def __init__(self, store: LedgerStore) -> None:
-        self._store = store
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-    @contextmanager
-    def write_transaction(self) -> Iterator[None]:
-        yield
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +57,7 @@ class Outbox:
     def __init__(self, store: LedgerStore) -> None:
         self.store = store
         self.repository = BridgeRepository(store)
-        self.ledger = Ledger(cast(LedgerStore, _JoinedStore(store)))
+        self.ledger = Ledger(store)
 
     @contextmanager
     def transaction(self) -> Iterator[BridgeRepository]:

@@ -80,7 +80,10 @@ class LedgerStore(abc.ABC):
     # -- dialect hooks ---------------------------------------------------------------------
     @abc.abstractmethod
     def write_transaction(self) -> AbstractContextManager[None]:
-        """A transaction holding the ledger's write lock; commits on success, else rolls back."""
+        """A transaction holding the ledger's write lock; commits on success, else rolls back.
+
+        Nested inside another write transaction it joins it: the outer one decides the outcome.
+        """
 
     @abc.abstractmethod
     def read_snapshot(self) -> AbstractContextManager[None]:

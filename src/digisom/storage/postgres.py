@@ -8,6 +8,7 @@ balance updates are one UPDATE ... FROM unnest(...) statement: a batch costs a h
 trips whatever its size.
 """
 
+import hashlib
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -24,8 +25,18 @@ from digisom.limits import (
 from digisom.storage.base import LedgerStore
 from digisom.storage.codec import b16
 
-LEDGER_WRITE_LOCK = 0x6469_6769_736F_6D01
-"""The advisory lock key every ledger writer takes ("digisom" in ASCII, then 01)."""
+LOCK_NAMESPACE = b"digisom-ledger-write-lock:"
+
+
+def ledger_lock_key(schema: str) -> int:
+    """The advisory lock every writer of the ledger in `schema` takes.
+
+    Advisory locks are per database, not per schema: keying the lock by schema lets several
+    ledgers (say, a test and a staging copy) share one database without serialising each other.
+    """
+    digest = hashlib.sha256(LOCK_NAMESPACE + schema.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
 
 STREAM_ROWS_PER_FETCH = 10_000
 
@@ -40,12 +51,17 @@ class PostgresLedgerStore(LedgerStore):
         )
         self.connection.execute(f"SET lock_timeout = {POSTGRES_LOCK_TIMEOUT_MS}")
         self.connection.execute(f"SET statement_timeout = {POSTGRES_STATEMENT_TIMEOUT_MS}")
+        row = self.connection.execute("SELECT current_schema()").fetchone()
+        invariant(row is not None and row[0] is not None, "a schema to keep the ledger in")
+        self.lock_key = ledger_lock_key(str(row[0]))  # type: ignore[index]
         self._stream_serial = 0
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
+        # Nested, psycopg makes this a savepoint inside the caller's transaction, and the
+        # advisory lock, already held by this session, is simply taken once more.
         with self.connection.transaction():
-            self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (LEDGER_WRITE_LOCK,))
+            self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
             yield
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:

@@ -45,6 +45,12 @@ class SqliteLedgerStore(LedgerStore):
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
+        if self.connection.in_transaction:
+            # Nested inside a caller's write transaction (which holds the lock already): the
+            # caller commits or rolls back the whole, so a service can add its own rows to a
+            # ledger batch atomically (the bridge's outbox does).
+            yield
+            return
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield
