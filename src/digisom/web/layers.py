@@ -21,7 +21,8 @@ UNREGISTERED_ESCROW_LAYER: Final = "escrow-unregistered"
 Shown rather than dropped, so that the layers still add up to what was issued."""
 
 ESCROW_CODES: Final = frozenset({int(Code.TOKEN_ESCROW), ESCROW_ACCOUNT_CODE})
-"""Account codes of escrow accounts: the platform's chart of accounts names 130, the bridge 900."""
+"""Account codes of escrow accounts: the chart of accounts' token escrow (130), which the bridge
+uses for every token it registers."""
 
 CHAIN_NAMES: Final[dict[int, str]] = {
     56: "BNB Smart Chain",
