@@ -65,6 +65,7 @@ class AccessRecord:
 def access_log(
     store: LedgerStore, subject_id: str, after_height: int, limit: int
 ) -> list[AccessRecord]:
+    """The reads of one person's data, oldest first, as that person sees them."""
     check_subject_id(subject_id)
     if limit > ACCESS_LOG_PAGE_MAX:
         limit = ACCESS_LOG_PAGE_MAX

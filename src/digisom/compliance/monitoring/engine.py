@@ -223,6 +223,7 @@ class MonitoringEngine:
         self.processed = 0
 
     def process(self, t: Transfer) -> list[Alert]:
+        """The alerts one transfer raises; pending and void transfers are not money moving yet."""
         if t.flags & _SKIP or t.amount == 0:
             return []
         self.processed += 1
