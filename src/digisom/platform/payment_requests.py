@@ -125,10 +125,17 @@ def create(ledger: Ledger, merchant_wallet: Wallet, amount: int, reference: str)
         with store.write_transaction():
             store._execute(
                 "INSERT INTO platform_payment_requests (id, merchant_wallet_id, amount, "
-                f"reference, created_at_ns) VALUES ({p}, {p}, {p}, {p}, {p})",
+                f"reference, created_at_ns) VALUES ({p}, {p}, {p}, {p}, {p}) "
+                "ON CONFLICT (id) DO NOTHING",
                 (request.id, request.merchant_wallet_id, amount, reference, time.time_ns()),
             )
-    return status(ledger, request.id)
+    stored = status(ledger, request.id)
+    if stored.request != request:
+        # A concurrent request with the same reference and another amount won the insert.
+        raise InvalidInput(
+            f"reference {reference} was already used by this merchant for another amount"
+        )
+    return stored
 
 
 def find(store: LedgerStore, request_id_: str) -> PaymentRequest | None:

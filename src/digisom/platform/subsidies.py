@@ -153,7 +153,7 @@ def create_programme(ledger: Ledger, programme: Programme, budget: int, now_ns: 
     with store.write_transaction():
         store._execute(
             "INSERT INTO platform_subsidy_programmes (id, agency_id, categories, expires_at_ns, "
-            f"created_at_ns) VALUES ({p}, {p}, {p}, {p}, {p})",
+            f"created_at_ns) VALUES ({p}, {p}, {p}, {p}, {p}) ON CONFLICT (id) DO NOTHING",
             (
                 programme.id,
                 programme.payer_id,
@@ -162,6 +162,9 @@ def create_programme(ledger: Ledger, programme: Programme, budget: int, now_ns: 
                 now_ns,
             ),
         )
+    if find_programme(store, programme.id) != programme:
+        # A concurrent creation of the same id with other fields won the insert.
+        raise InvalidInput(f"subsidy programme {programme.id} exists with different fields")
     return True
 
 
@@ -225,7 +228,7 @@ def _record_grants(store: LedgerStore, programme_id: str, wallet_ids: Sequence[s
     with store.write_transaction():
         store._execute_many(
             "INSERT INTO platform_subsidy_grants (programme_id, wallet_id, account_id) "
-            f"VALUES ({p}, {p}, {p})",
+            f"VALUES ({p}, {p}, {p}) ON CONFLICT (programme_id, wallet_id) DO NOTHING",
             [(programme_id, w, grant_account_id(programme_id, w).to_bytes(16, "big")) for w in new],
         )
 
