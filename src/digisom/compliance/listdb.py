@@ -16,6 +16,7 @@ from typing import Any
 
 from digisom.compliance.lists import ListVersion, diff, load_list
 from digisom.compliance.lists.model import CryptoAddress, EntryName, ListEntry, NameKind, Schema
+from digisom.errors import invariant
 from digisom.storage.base import LedgerStore
 
 
@@ -59,17 +60,34 @@ def status(store: LedgerStore) -> list[StoredVersion]:
     return [StoredVersion(int(r[0]), r[1], r[2], int(r[3]), int(r[4])) for r in rows]
 
 
+def _version(rows: list[Any]) -> ListVersion | None:
+    if not rows:
+        return None
+    r = rows[0]
+    loaded = datetime.fromtimestamp(int(r[2]) / 1e9, UTC)
+    return ListVersion(r[0], r[1], loaded, tuple(_entry(e) for e in json.loads(r[3])))
+
+
 def latest(store: LedgerStore, source: str) -> ListVersion | None:
     rows = store._query(
         "SELECT source, sha256, loaded_at_ns, entries FROM compliance_list_versions "
         f"WHERE source = {store.p} ORDER BY id DESC LIMIT 1",
         (source,),
     )
-    if not rows:
-        return None
-    r = rows[0]
-    loaded = datetime.fromtimestamp(int(r[2]) / 1e9, UTC)
-    return ListVersion(r[0], r[1], loaded, tuple(_entry(e) for e in json.loads(r[3])))
+    return _version(rows)
+
+
+def version(store: LedgerStore, version_id: int) -> ListVersion:
+    """One stored version by id (the ids `status` returns)."""
+    rows = store._query(
+        "SELECT source, sha256, loaded_at_ns, entries FROM compliance_list_versions "
+        f"WHERE id = {store.p}",
+        (version_id,),
+    )
+    found = _version(rows)
+    invariant(found is not None, f"list version {version_id} exists")
+    assert found is not None
+    return found
 
 
 def latest_all(store: LedgerStore) -> list[ListVersion]:

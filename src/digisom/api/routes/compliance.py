@@ -62,18 +62,19 @@ ONBOARDING_PURPOSE = "onboarding"
 
 
 def _screener(request: Request, store: LedgerStore) -> tuple[Screener, list[dict[str, object]]]:
-    """The screener over the newest stored version of each list, rebuilt when a list changes."""
-    versions = listdb.latest_all(store)
-    if not versions:
+    """The screener over the newest stored version of each list. Which versions are newest is a
+    cheap query; the entries are read and indexed again only when a version changed."""
+    stored = listdb.status(store)
+    if not stored:
         raise InvalidInput("no sanctions list is loaded: digisom compliance lists load PATH")
-    tag = tuple((v.source, v.content_sha256) for v in versions)
+    tag = tuple((v.source, v.sha256) for v in stored)
     cached = getattr(request.app.state, "compliance_screener", None)
     if cached is None or cached[0] != tag:
+        versions = [listdb.version(store, v.id) for v in stored]
         cached = (tag, Screener(versions))
         request.app.state.compliance_screener = cached
     lists: list[dict[str, object]] = [
-        {"source": v.source, "sha256": v.content_sha256, "entries": len(v.entries)}
-        for v in versions
+        {"source": v.source, "sha256": v.sha256, "entries": v.entry_count} for v in stored
     ]
     return cached[1], lists
 
