@@ -40,6 +40,9 @@ def ledger(
         "--postgres-url",
         help="Server for --db postgres; the run uses a fresh schema and drops it",
     ),
+    pipeline: bool = typer.Option(
+        True, "--pipeline/--no-pipeline", help="Overlap validation with the previous commit"
+    ),
     as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
 ) -> None:
     """Batched create_transfers (8,190 a batch, durable) against one transaction per transfer."""
@@ -49,7 +52,8 @@ def ledger(
 
     if db not in ("sqlite", "postgres"):
         raise typer.BadParameter("--db is sqlite or postgres")
-    typer.echo(json.dumps(run_ledger_benchmark(db, accounts, transfers, postgres_url)))
+    report = run_ledger_benchmark(db, accounts, transfers, postgres_url, pipeline=pipeline)
+    typer.echo(json.dumps(report))
 
 
 @app.command("por")

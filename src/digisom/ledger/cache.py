@@ -24,8 +24,9 @@ class AccountCache:
         self.head: JournalHead | None = None
         self.records: dict[int, AccountRecord] = {}
         self.balances: dict[int, Balances] = {}
-        self.lock = threading.Lock()
-        """Held for a whole write transaction by the ledger that uses the cache."""
+        self.lock = threading.RLock()
+        """Held for a whole write transaction by the ledger that uses the cache (re-entrant: a
+        pipeline holding it may fall back to plain batches, which take it again)."""
 
     def validate(self, head: JournalHead) -> None:
         """Drop everything unless the database is still at the head the cache was filled at."""

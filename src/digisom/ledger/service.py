@@ -15,7 +15,7 @@ from digisom.ledger import engine, journal
 from digisom.ledger.cache import AccountCache
 from digisom.ledger.engine import AccountRecord, Balances, BatchState
 from digisom.ledger.journal import RecordKind
-from digisom.ledger.model import Account, AccountState, JournalHead, Transfer
+from digisom.ledger.model import Account, AccountState, JournalHead, PendingStatus, Transfer
 from digisom.storage.base import AccountEvent, BatchWrite, JournalEntry, LedgerStore
 
 EXPIRIES_PER_BATCH_MAX = 8190
@@ -75,19 +75,12 @@ class Ledger:
 
     def create_transfers(self, transfers: Sequence[Transfer]) -> BatchResult:
         with self._writing() as head:
-            base = max(self.clock_ns(), head.last_timestamp + 1)
-            due = self.store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
-            state = self._load(transfers, due)
-            expired = engine.expire_pending([(p, base + i) for i, p in enumerate(due)], state)
-            first_event = base + len(expired)
-            results = engine.create_transfers(transfers, state, first_event)
-            encoded = _expiry_records(expired)
-            encoded.extend(journal.encode_transfer(t) for t in state.new_transfers)
-            last = first_event + len(transfers) - 1
-            head = self._commit(state, encoded, head, base, last, ())
-        # Committed: what the batch read and wrote is now the database's state at `head`.
-        self.cache.commit(head, state.accounts, state.balances)
-        return BatchResult(results, head)
+            prepared = self.prepare_transfers(transfers, head)
+            if prepared.write is not None:
+                self.store.write_batch(prepared.write)
+        # Committed: what the batch read and wrote is now the database's state at its head.
+        self.cache.commit(prepared.head, prepared.state.accounts, prepared.state.balances)
+        return BatchResult(prepared.results, prepared.head)
 
     def expire_pending(self) -> int:
         """Release pending transfers whose timeout has passed (up to a batch); return how many.
@@ -126,12 +119,23 @@ class Ledger:
         record, (dp, dpo, cp, cpo) = found
         return AccountState(record.account, dp, dpo, cp, cpo, record.timestamp, record.frozen)
 
-    def _load(self, transfers: Sequence[Transfer], due: Sequence[Transfer]) -> BatchState:
+    def _load(
+        self,
+        transfers: Sequence[Transfer],
+        due: Sequence[Transfer],
+        overlay: BatchState | None = None,
+    ) -> BatchState:
         """Read every row the batch can touch: accounts, referenced transfers, pending state."""
         store = self.store
         transfer_ids = {t.id for t in transfers}
         pending_ids = {t.pending_id for t in transfers if t.pending_id}
         loaded = store.load_transfers(transfer_ids | pending_ids)
+        if overlay is not None:
+            loaded.update(
+                (i, overlay.transfers[i])
+                for i in transfer_ids | pending_ids
+                if i in overlay.transfers
+            )
         account_ids = {t.debit_account_id for t in transfers}
         account_ids.update(t.credit_account_id for t in transfers)
         for p in (*(loaded[i] for i in pending_ids if i in loaded), *due):
@@ -141,6 +145,12 @@ class Ledger:
             loaded[p.id] = p
         records, balances = self._accounts(account_ids)
         pending = store.load_pending(pending_ids | {p.id for p in due})
+        if overlay is not None:
+            pending.update(
+                (i, overlay.pending[i])
+                for i in pending_ids | {p.id for p in due}
+                if i in overlay.pending
+            )
         return BatchState(accounts=records, balances=balances, transfers=loaded, pending=pending)
 
     def _accounts(
@@ -167,23 +177,82 @@ class Ledger:
         account_events: Sequence[AccountEvent],
     ) -> JournalHead:
         """Chain and write the batch if it changed anything; the caller's transaction commits."""
-        if not encoded:
-            return head
-        invariant(first_timestamp <= last_timestamp, "journal entry with no timestamps")
-        invariant(first_timestamp > head.last_timestamp, "timestamps must increase")
-        height = head.height + 1
-        digest = journal.chain_hash(height, head.hash, encoded)
-        entry = JournalEntry(
-            height=height,
-            hash=digest,
-            previous_hash=head.hash,
-            first_timestamp=first_timestamp,
-            last_timestamp=last_timestamp,
-            record_count=len(encoded),
-            committed_at_ns=time.time_ns(),
+        write, new_head = chain_batch(
+            state, encoded, head, first_timestamp, last_timestamp, account_events
         )
-        self.store.write_batch(BatchWrite(state, account_events, entry))
-        return JournalHead(height, digest, last_timestamp)
+        if write is not None:
+            self.store.write_batch(write)
+        return new_head
+
+    def prepare_transfers(
+        self,
+        transfers: Sequence[Transfer],
+        head: JournalHead,
+        overlay: BatchState | None = None,
+    ) -> "PreparedBatch":
+        """Validate and apply `transfers` in memory on top of `head`; write nothing.
+
+        `overlay` is the state of a batch prepared just before this one and not yet committed
+        (see `digisom.ledger.pipeline`): its transfers and pending states take precedence over
+        what the database says. The caller holds `cache.lock`, and the cache is valid at `head`.
+        """
+        base = max(self.clock_ns(), head.last_timestamp + 1)
+        due = self.store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
+        if overlay is not None:
+            due = [
+                p
+                for p in due
+                if p.id not in overlay.pending
+                or overlay.pending[p.id].status is PendingStatus.PENDING
+            ]
+        state = self._load(transfers, due, overlay)
+        expired = engine.expire_pending([(p, base + i) for i, p in enumerate(due)], state)
+        first_event = base + len(expired)
+        results = engine.create_transfers(transfers, state, first_event)
+        encoded = _expiry_records(expired)
+        encoded.extend(journal.encode_transfer(t) for t in state.new_transfers)
+        last = first_event + len(transfers) - 1
+        write, new_head = chain_batch(state, encoded, head, base, last, ())
+        return PreparedBatch(results, state, write, new_head)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedBatch:
+    """A validated batch: its results, its in-memory state and what committing it writes."""
+
+    results: list[str]
+    state: BatchState
+    write: BatchWrite | None
+    """None when nothing changed (every event refused or `exists`): nothing to write."""
+    head: JournalHead
+    """The journal head once this batch is committed."""
+
+
+def chain_batch(
+    state: BatchState,
+    encoded: list[bytes],
+    head: JournalHead,
+    first_timestamp: int,
+    last_timestamp: int,
+    account_events: Sequence[AccountEvent],
+) -> tuple[BatchWrite | None, JournalHead]:
+    """The journal entry that chains a batch to `head`, and the head after it (pure)."""
+    if not encoded:
+        return None, head
+    invariant(first_timestamp <= last_timestamp, "journal entry with no timestamps")
+    invariant(first_timestamp > head.last_timestamp, "timestamps must increase")
+    height = head.height + 1
+    digest = journal.chain_hash(height, head.hash, encoded)
+    entry = JournalEntry(
+        height=height,
+        hash=digest,
+        previous_hash=head.hash,
+        first_timestamp=first_timestamp,
+        last_timestamp=last_timestamp,
+        record_count=len(encoded),
+        committed_at_ns=time.time_ns(),
+    )
+    return BatchWrite(state, account_events, entry), JournalHead(height, digest, last_timestamp)
 
 
 def _expiry_records(expired: Sequence[tuple[int, int]]) -> list[bytes]:
