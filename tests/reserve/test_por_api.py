@@ -97,3 +97,30 @@ def test_holder_without_leaf_gets_404(seeded_db: str, issuer_key_file: Path) -> 
         answer = client.get("/v1/por/proofs/me", headers=_auth(stranger))
     assert answer.status_code == 404
     assert "is not a holder" in answer.json()["detail"]
+
+
+def test_reserve_valuations_are_public(seeded_db: str) -> None:
+    from digisom.reserve.appraise import appraise
+    from digisom.reserve.holdings import Holding, Source
+    from digisom.reserve.prices import FilePriceFeed
+    from digisom.reserve.reserve_store import add_holding
+    from tests.reserve.feeds_support import FIXTURES
+    from tests.reserve.ledger_support import BANK_RESERVE_ID
+
+    url = parse_database_url(seeded_db)
+    store = open_store(url)
+    try:
+        add_holding(
+            store,
+            Holding("backing:KGST", "KGS", 2, Source.LEDGER, ledger_account_id=BANK_RESERVE_ID),
+        )
+        appraise(store, [FilePriceFeed(FIXTURES / "prices.json")], {}, {"KGST": 400_000})
+    finally:
+        store.close()
+    with TestClient(create_app(url)) as client:
+        answer = client.get("/v1/por/reserves")
+        assert client.get("/v1/por/reserves?limit=101").status_code == 422
+    assert answer.status_code == 200
+    (valuation,) = answer.json()["valuations"]
+    assert valuation["backing_som_minor"] == "500000" and valuation["ratio_bps"] == 12_500
+    assert valuation["details"]["prices"][0]["source"] == "file:prices.json"

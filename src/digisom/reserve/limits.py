@@ -10,6 +10,8 @@ NEGATIVE_BALANCES_SHOWN_MAX: Final = 20
 
 ROOTS_PAGE_MAX: Final = 100
 """Most published roots returned by one `GET /v1/por/roots` page."""
+VALUATIONS_PAGE_MAX: Final = 100
+"""Most reserve valuations returned by one `GET /v1/por/reserves` request."""
 
 ANCHOR_MAGIC: Final = b"digisom-pol-v1\x00"
 """Prefix of an anchor transaction's data, so an indexer can tell anchors from other data."""

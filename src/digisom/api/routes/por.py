@@ -1,4 +1,5 @@
-"""/v1/por: published proof-of-liabilities roots (public) and a holder's own proof.
+"""/v1/por: proof of reserves and liabilities: published roots and reserve valuations (public),
+and a holder's own proof.
 
 Roots are public on purpose: anyone must be able to fetch the signed, anchored root to check a
 proof against it. A proof is not: it carries the holder's salt, which is what keeps the holder's
@@ -13,10 +14,11 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, st
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from digisom.api.deps import LedgerDep
-from digisom.reserve.limits import ROOTS_PAGE_MAX
+from digisom.reserve.limits import ROOTS_PAGE_MAX, VALUATIONS_PAGE_MAX
 from digisom.reserve.por.limits import UID_BYTES_MAX
 from digisom.reserve.por.proof import proof_to_json, root_to_object
 from digisom.reserve.por_store import StoredRoot, holder_uid_for_key, list_roots
+from digisom.reserve.reserve_store import valuation_history
 from digisom.reserve.snapshots import proof_for_uid
 
 router = APIRouter(prefix="/v1/por", tags=["proof of liabilities"])
@@ -76,6 +78,15 @@ def roots(
     found = list_roots(ledger.store, limit, before)
     next_before = found[-1].id if len(found) == limit else None
     return {"roots": [_root_out(r) for r in found], "next_before": next_before}
+
+
+@router.get("/reserves")
+def reserves(
+    ledger: LedgerDep,
+    limit: Annotated[int, Query(ge=1, le=VALUATIONS_PAGE_MAX)] = 10,
+) -> dict[str, Any]:
+    """Reserve valuations, newest first: totals, KGST ratio, every line and every price used."""
+    return {"valuations": valuation_history(ledger.store, limit)}
 
 
 @router.get("/proofs/me")
