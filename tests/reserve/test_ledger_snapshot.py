@@ -136,3 +136,13 @@ def test_tampered_leaf_is_detected(sqlite_url: str, issuer_key_file: Path) -> No
         assert get_root(store, stored.id).root == stored.root
     finally:
         store.close()
+
+
+def test_empty_ledger_publishes_nothing(sqlite_url: str, issuer_key_file: Path) -> None:
+    store = open_store(parse_database_url(sqlite_url))
+    try:
+        with pytest.raises(InvalidInput, match="no liability holders on ledger 417 at height 0"):
+            publish_snapshot(store, load_issuer_key(issuer_key_file))
+        assert list_roots(store, 10) == []
+    finally:
+        store.close()

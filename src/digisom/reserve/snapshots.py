@@ -22,7 +22,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from web3 import Web3
 
-from digisom.errors import NotFound, invariant
+from digisom.errors import InvalidInput, NotFound, invariant
 from digisom.reserve.anchor import Anchor, anchor_root
 from digisom.reserve.liabilities import (
     DEFAULT_SELECTION,
@@ -68,6 +68,11 @@ def publish_snapshot(
 ) -> StoredRoot:
     """Snapshot the liabilities now, publish the signed root, anchor it if asked."""
     liabilities = read_liabilities(store, selection, extra_holders)
+    if not liabilities.uids:
+        raise InvalidInput(
+            f"no liability holders on ledger {selection.ledger} at height "
+            f"{liabilities.ledger_height}: nothing to publish"
+        )
     uid_bytes = [uid.encode("utf-8") for uid in liabilities.uids]
     tree = build_tree(uid_bytes, liabilities.balances_minor)
     invariant(tree.root_sum_minor == sum(liabilities.balances_minor), "root sum is the total")
@@ -91,8 +96,6 @@ def anchor_stored_root(store: LedgerStore, root_id: int, target: AnchorTarget) -
     """Anchor a stored, not yet anchored root on chain and record the transaction."""
     stored = get_root(store, root_id)
     if stored.anchor_tx is not None:
-        from digisom.errors import InvalidInput
-
         raise InvalidInput(f"root {root_id} is already anchored in {stored.anchor_tx.hex()}")
     done = anchor_root(target.w3, target.signer, stored.root)
     record_anchor(store, root_id, done.chain_id, done.tx_hash, done.block_number)
