@@ -32,3 +32,15 @@ def test_an_outer_commit_keeps_the_ledger_batch(ledger: Ledger) -> None:
     state = ledger.get_account(2)
     assert state is not None and state.credits_posted == 11
     assert ledger.store.head().height == 3
+
+
+def test_ledger_transaction_groups_a_freeze_window_atomically(ledger: Ledger) -> None:
+    """What a seizure does: unfreeze, move, refreeze; a refusal undoes the unfreeze too."""
+    ledger.create_accounts([account(1), account(2)])
+    ledger.set_frozen(1, True, "order")
+    with pytest.raises(Abort), ledger.transaction():
+        ledger.set_frozen(1, False, "seizure")
+        assert ledger.create_transfers([transfer(10, 1, 2, 5)]).results == ["ok"]
+        raise Abort  # e.g. the transfer was refused
+    state = ledger.get_account(1)
+    assert state is not None and state.frozen and state.debits_posted == 0

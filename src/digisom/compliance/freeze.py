@@ -252,10 +252,7 @@ def seize(
     who: Accessor,
     why: Basis,
 ) -> Freeze:
-    """Move a frozen subject's whole available balance to custody, on both layers.
-
-    The ledger has no seize event yet, so each account is unfrozen, debited and refrozen; the
-    transfer id is derived from the freeze, so a retry after a crash reports `exists`."""
+    """Move a frozen subject's whole available balance to custody, on both layers."""
     found = get_freeze(ledger, freeze_id)
     if found.status != "frozen":
         raise InvalidInput(f"freeze {freeze_id} is {found.status}, not frozen")
@@ -285,25 +282,33 @@ def seize(
 def _seize_account(
     ledger: Ledger, freeze_id: int, account_id: int, custody_id: int, why: Basis
 ) -> int:
-    state = ledger.get_account(account_id)
-    invariant(state is not None, "a frozen account exists")
-    assert state is not None
-    available = state.credits_posted - state.debits_posted - state.debits_pending
-    if available <= 0:
-        return 0
-    transfer = Transfer(
-        id=seizure_transfer_id(freeze_id, account_id),
-        debit_account_id=account_id,
-        credit_account_id=custody_id,
-        amount=available,
-        ledger=state.account.ledger,
-        code=SEIZURE_TRANSFER_CODE,
-    )
-    ledger.set_frozen(account_id, False, f"seizure: {why.legal_basis}")
-    try:
+    """Move the account's available balance to custody in one ledger transaction.
+
+    A frozen account takes no transfer, so the account is unfrozen, debited and refrozen; all
+    three commit together (or not at all), and no other transfer can land in between. The
+    transfer id is derived from the freeze, so a retry after a crash reports `exists`."""
+    with ledger.transaction():
+        state = ledger.get_account(account_id)
+        invariant(state is not None, "a frozen account exists")
+        assert state is not None
+        transfer_id = seizure_transfer_id(freeze_id, account_id)
+        done = ledger.store.get_transfer(transfer_id)
+        if done is not None:
+            return done.amount
+        available = state.credits_posted - state.debits_posted - state.debits_pending
+        if available <= 0:
+            return 0
+        transfer = Transfer(
+            id=transfer_id,
+            debit_account_id=account_id,
+            credit_account_id=custody_id,
+            amount=available,
+            ledger=state.account.ledger,
+            code=SEIZURE_TRANSFER_CODE,
+        )
+        ledger.set_frozen(account_id, False, f"seizure: {why.legal_basis}")
         result = ledger.create_transfers([transfer]).results[0]
-    finally:
+        if result != "ok":
+            raise SeizureRefused(f"seizure of account {account_id} refused: {result}")
         ledger.set_frozen(account_id, True, f"seized: {why.legal_basis}")
-    if result not in ("ok", "exists"):
-        raise SeizureRefused(f"seizure of account {account_id} refused: {result}")
     return available

@@ -61,6 +61,17 @@ class Ledger:
                 cache.clear()
                 raise
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several ledger operations (and a service's own rows) as one atomic transaction.
+
+        Batches inside join it, so they commit together or not at all and no other writer can
+        come between them. Locks are taken in the ledger's order (cache, then database), so a
+        caller cannot deadlock with the other threads of its process.
+        """
+        with self._writing():
+            yield
+
     def create_accounts(self, accounts: Sequence[Account]) -> BatchResult:
         with self._writing() as head:
             base = max(self.clock_ns(), head.last_timestamp + 1)
