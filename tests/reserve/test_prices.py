@@ -2,6 +2,7 @@
 (a mock aggregator on anvil); bad answers are refused by name."""
 
 import json
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from web3 import Web3
 
 from digisom.errors import InvalidInput
 from digisom.reserve.price_feeds import BinanceFeed, ChainlinkFeed, FeedError
-from digisom.reserve.prices import FilePriceFeed, parse_decimal, price_table
+from digisom.reserve.prices import FilePriceFeed, parse_decimal, price_table, time_text
 from tests.reserve.feeds_support import FIXTURES, deploy_mock_aggregator, recorded_binance
 
 
@@ -105,16 +106,20 @@ def test_binance_unreachable() -> None:
 
 
 def test_chainlink_mock_aggregator(anvil_w3: Web3) -> None:
-    updated_at = 1_795_000_000
+    chain_now = int(anvil_w3.eth.get_block("latest")["timestamp"])
+    updated_at = chain_now - 600
     address = deploy_mock_aggregator(anvil_w3, 8, 9_701_234_000_000, updated_at)
     feed = ChainlinkFeed(anvil_w3, {("BTC", "USD"): address})
     (price,) = feed.fetch([("BTC", "USD"), ("ETH", "USD")])
     assert price.value == Fraction(9_701_234_000_000, 10**8)
     assert price.source == f"chainlink:31337:{address}"
-    assert price.observed_at == "2026-11-18T11:06:40Z"
+    assert price.observed_at == time_text(datetime.fromtimestamp(updated_at, UTC))
     broken = deploy_mock_aggregator(anvil_w3, 8, -1, updated_at)
     with pytest.raises(FeedError, match="no valid answer"):
         ChainlinkFeed(anvil_w3, {("BTC", "USD"): broken}).fetch([("BTC", "USD")])
+    stale = deploy_mock_aggregator(anvil_w3, 8, 1, chain_now - 2 * 86_400)
+    with pytest.raises(FeedError, match="s old, above the 90000 s allowed"):
+        ChainlinkFeed(anvil_w3, {("BTC", "USD"): stale}).fetch([("BTC", "USD")])
 
 
 def test_first_feed_wins(tmp_path: Path) -> None:

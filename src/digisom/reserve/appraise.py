@@ -31,10 +31,13 @@ def appraise(
     supplies_minor: dict[str, int],
 ) -> Appraisal:
     """Value every registered holding now and store the valuation."""
-    holdings = list_holdings(store)
-    if not holdings:
-        raise InvalidInput("no reserve holdings are registered: add some first")
-    readings = [read_amount(store, holding, chains) for holding in holdings]
+    # Ledger balances are read in one snapshot, so two backing accounts are never read at two
+    # different ledger heights (a transfer between them would count twice or not at all).
+    with store.read_snapshot():
+        holdings = list_holdings(store)
+        if not holdings:
+            raise InvalidInput("no reserve holdings are registered: add some first")
+        readings = [read_amount(store, holding, chains) for holding in holdings]
     prices = price_table(feeds, pairs_needed(readings))
     valuation = value_reserves(readings, prices, supplies_minor)
     return Appraisal(store_valuation(store, valuation), valuation)

@@ -44,6 +44,8 @@ AGGREGATOR_V3_ABI: list[dict[str, Any]] = [
     },
 ]
 CHAINLINK_DECIMALS_MAX = 36
+CHAINLINK_MAX_AGE_S = 86_400 + 3_600
+"""Chainlink USD feeds update at least daily (their heartbeat); older answers are refused."""
 BINANCE_INVALID_SYMBOL = -1121
 """Binance's error code for a symbol it does not list: the feed has no price, not a failure."""
 
@@ -118,8 +120,11 @@ def _error_code(answer: httpx.Response) -> int | None:
 class ChainlinkFeed:
     """Prices from Chainlink AggregatorV3 contracts: answer / 10^decimals, at `updatedAt`."""
 
-    def __init__(self, w3: Web3, aggregators: dict[Pair, str]) -> None:
+    def __init__(
+        self, w3: Web3, aggregators: dict[Pair, str], max_age_s: int = CHAINLINK_MAX_AGE_S
+    ) -> None:
         self.w3 = w3
+        self.max_age_s = max_age_s
         self.aggregators = {pair: Web3.to_checksum_address(a) for pair, a in aggregators.items()}
 
     def fetch(self, pairs: list[Pair]) -> list[Price]:
@@ -137,5 +142,11 @@ class ChainlinkFeed:
             raise FeedError(f"{where}: {decimals} decimals is not a price feed")
         if int(answer) <= 0 or int(updated_at) <= 0:
             raise FeedError(f"{where}: no valid answer (answer {answer}, updatedAt {updated_at})")
+        chain_now = int(self.w3.eth.get_block("latest")["timestamp"])
+        if chain_now - int(updated_at) > self.max_age_s:
+            raise FeedError(
+                f"{where}: the answer is {chain_now - int(updated_at)} s old, "
+                f"above the {self.max_age_s} s allowed"
+            )
         observed = time_text(datetime.fromtimestamp(int(updated_at), UTC))
         return Price(pair[0], pair[1], Fraction(int(answer), 10**decimals), where, observed)
