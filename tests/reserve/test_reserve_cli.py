@@ -59,3 +59,13 @@ def test_register_value_history_attest(sqlite_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, [*attest, "--signature", "0x" + "00" * 65, *db])
     assert result.exit_code == 2 and "does not prove control" in result.output
+    btc = [
+        "reserve",
+        "attest",
+        "--round",
+        issued["round"],
+        "--address",
+        "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+    ]
+    result = runner.invoke(app, [*btc, "--signature", "H" + "A" * 87, *db])
+    assert result.exit_code == 2 and "does not prove control" in result.output

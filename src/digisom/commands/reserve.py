@@ -143,19 +143,24 @@ def attest_message_command(
 def attest_command(
     round_id: str = typer.Option(..., "--round"),
     address: str = typer.Option(..., "--address"),
-    signature: str = typer.Option(..., "--signature", help="0x personal_sign signature."),
+    signature: str = typer.Option(
+        ..., "--signature", help="0x personal_sign signature (EVM) or base64 BIP 137 (BTC)."
+    ),
     db: DbOption = None,
 ) -> None:
     """Verify and record one address's signature of this round's message."""
     from digisom.errors import DigisomError
-    from digisom.reserve.attest import submit_evm_attestation
+    from digisom.reserve.attest import submit_btc_attestation, submit_evm_attestation
     from digisom.storage.factory import open_store
     from digisom.storage.urls import parse_database_url
 
     try:
         store = open_store(parse_database_url(db))
         try:
-            submit_evm_attestation(store, round_id, address, signature)
+            if address.startswith("0x"):
+                submit_evm_attestation(store, round_id, address, signature)
+            else:
+                submit_btc_attestation(store, round_id, address, signature)
         finally:
             store.close()
     except DigisomError as error:
