@@ -16,7 +16,7 @@ import io
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -342,6 +342,10 @@ def main_transfer_id(disbursement_id: str, line: int) -> int:
     return derive_id(str(derive_id("disbursement", disbursement_id, str(line))), "main")
 
 
+RowChain = tuple[Row, Wallet, int, list[Transfer]]
+"""A row, its wallet, its money leg's id and its chain of transfers."""
+
+
 def run(
     ledger: Ledger,
     disbursement_id: str,
@@ -354,53 +358,55 @@ def run(
     if found is None:
         raise NotFound(f"disbursement {disbursement_id} not found")
     payer_account = account_id(found[1], Code.GOV_DIGITAL)
-    done = 0
-    after_line = 0
-    while batches_max is None or done < batches_max:
-        waiting = rows(store, disbursement_id, RowStatus.WAITING, ROWS_PER_BATCH_MAX, after_line)
-        if not waiting:
-            break
-        after_line = waiting[-1].line
-        done += _pay_rows(ledger, disbursement_id, payer_account, waiting, on_batch)
+    for chains_of_rows in _plan(ledger, disbursement_id, payer_account, batches_max):
+        sent = _unsent(store, chains_of_rows)
+        transfers = [t for *_, chain in sent for t in chain]
+        results = ledger.create_transfers(transfers).results if transfers else []
+        _finish(store, disbursement_id, chains_of_rows, sent, results)
+        if on_batch is not None:
+            on_batch(progress(store, disbursement_id))
     return progress(store, disbursement_id)
 
 
-def _pay_rows(
-    ledger: Ledger,
-    disbursement_id: str,
-    payer_account: int,
-    waiting: Sequence[Row],
-    on_batch: Callable[[Progress], None] | None,
-) -> int:
-    """Pay rows read together, in as many ledger batches as their chains need (one when no
-    row needs a sweep); returns the number of ledger batches."""
+def _plan(
+    ledger: Ledger, disbursement_id: str, payer_account: int, batches_max: int | None
+) -> Iterator[list[RowChain]]:
+    """Waiting rows in file order as ledger batches of at most 8,190 events (one batch per read
+    when no row needs a sweep). Linked wallets' headroom is read once per run and carried from
+    row to row, so a wallet paid twice in a file is sized on what this run already took."""
     store = ledger.store
-    wallets = db.find_wallets(store, [r.wallet_id for r in waiting if r.wallet_id])
-    headroom = _headroom(store, [w for w in wallets.values() if w.linked])
-    pending: list[tuple[Row, Wallet, int, list[Transfer]]] = []
-    events = batches = 0
-    for r in waiting:
-        wallet = wallets[r.wallet_id or ""]
-        op = str(derive_id("disbursement", disbursement_id, str(r.line)))
-        main_id = derive_id(op, "main")
-        chain = _row_chain(op, main_id, payer_account, r, wallet, headroom.get(wallet.id, 0))
-        if events + len(chain) > BATCH_EVENTS_MAX:
-            _pay_batch(ledger, disbursement_id, pending)
-            batches += 1
-            if on_batch is not None:
-                on_batch(progress(store, disbursement_id))
-            pending, events = [], 0
-        if wallet.linked:
-            taken = sum(t.amount for t in chain if t.code == _HOLDING)
-            headroom[wallet.id] = max(0, headroom.get(wallet.id, 0) - taken)
-        pending.append((r, wallet, main_id, chain))
-        events += len(chain)
-    if pending:
-        _pay_batch(ledger, disbursement_id, pending)
-        batches += 1
-        if on_batch is not None:
-            on_batch(progress(store, disbursement_id))
-    return batches
+    headroom: dict[str, int] = {}
+    planned = 0
+    after_line = 0
+    while batches_max is None or planned < batches_max:
+        waiting = rows(store, disbursement_id, RowStatus.WAITING, ROWS_PER_BATCH_MAX, after_line)
+        if not waiting:
+            return
+        after_line = waiting[-1].line
+        wallets = db.find_wallets(store, [r.wallet_id for r in waiting if r.wallet_id])
+        unseen = [w for w in wallets.values() if w.linked and w.id not in headroom]
+        headroom.update(_headroom(store, unseen))
+        batch: list[RowChain] = []
+        events = 0
+        for r in waiting:
+            wallet = wallets[r.wallet_id or ""]
+            op = str(derive_id("disbursement", disbursement_id, str(r.line)))
+            main_id = derive_id(op, "main")
+            chain = _row_chain(op, main_id, payer_account, r, wallet, headroom.get(wallet.id, 0))
+            if events + len(chain) > BATCH_EVENTS_MAX:
+                yield batch
+                planned += 1
+                if batches_max is not None and planned >= batches_max:
+                    return
+                batch, events = [], 0
+            if wallet.linked:
+                taken = sum(t.amount for t in chain if t.code == _HOLDING)
+                headroom[wallet.id] = max(0, headroom.get(wallet.id, 0) - taken)
+            batch.append((r, wallet, main_id, chain))
+            events += len(chain)
+        if batch:
+            yield batch
+            planned += 1
 
 
 def _headroom(store: LedgerStore, linked: Sequence[Wallet]) -> dict[str, int]:
@@ -417,24 +423,27 @@ def _headroom(store: LedgerStore, linked: Sequence[Wallet]) -> dict[str, int]:
     return out
 
 
-def _pay_batch(
-    ledger: Ledger,
-    disbursement_id: str,
-    chains_of_rows: Sequence[tuple[Row, Wallet, int, list[Transfer]]],
-) -> None:
-    """One ledger batch of row chains, then their verdicts in the same order.
+def _unsent(store: LedgerStore, chains_of_rows: Sequence[RowChain]) -> list[RowChain]:
+    """The rows to send to the ledger.
 
     A row whose money leg is already in the ledger (a crash after a ledger batch, before its
     verdicts) must not be sent again when its chain depends on balances (a linked wallet's
     sweep): those are looked up first. An unlinked wallet's chain is fixed by the row alone, so
     resending it is answered `exists` for every event, which counts as paid.
     """
-    store = ledger.store
     sized = [main_id for _, wallet, main_id, _ in chains_of_rows if wallet.linked]
     already = store.load_transfers(sized) if sized else {}
-    sent = [c for c in chains_of_rows if c[2] not in already]
-    transfers = [t for *_, chain in sent for t in chain]
-    results = ledger.create_transfers(transfers).results if transfers else []
+    return [c for c in chains_of_rows if c[2] not in already]
+
+
+def _finish(
+    store: LedgerStore,
+    disbursement_id: str,
+    chains_of_rows: Sequence[RowChain],
+    sent: Sequence[RowChain],
+    results: Sequence[str],
+) -> None:
+    """Turn one ledger batch's results into the rows' verdicts and record them."""
     refused: list[tuple[str, int]] = []
     at = 0
     for r, wallet, _, chain in sent:
@@ -453,7 +462,7 @@ _SUCCESS = frozenset({CreateTransferResult.OK.value, CreateTransferResult.EXISTS
 def _record_verdicts(
     store: LedgerStore,
     disbursement_id: str,
-    chains_of_rows: Sequence[tuple[Row, Wallet, int, list[Transfer]]],
+    chains_of_rows: Sequence[RowChain],
     refused: Sequence[tuple[str, int]],
 ) -> None:
     """Refused rows one by one (few), then every still-waiting row of the line range as paid
