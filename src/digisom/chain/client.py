@@ -9,7 +9,13 @@ from typing import Any
 from web3 import Web3
 from web3.types import TxReceipt
 
-from digisom.chain.limits import RPC_TIMEOUT_S, TX_RECEIPT_POLL_S, TX_RECEIPT_TIMEOUT_S
+from digisom.chain.limits import (
+    GAS_MARGIN_MIN,
+    GAS_MARGIN_PERCENT,
+    RPC_TIMEOUT_S,
+    TX_RECEIPT_POLL_S,
+    TX_RECEIPT_TIMEOUT_S,
+)
 from digisom.errors import ConfigurationError, DigisomError
 
 
@@ -32,13 +38,17 @@ def connect(rpc_url: str, expected_chain_id: int | None = None) -> Web3:
 
 def send_transaction(w3: Web3, signer: Any, call: Any, value: int = 0) -> TxReceipt:
     """Build, sign with `signer` (an eth_account LocalAccount), send and wait for `call`
-    (a bound contract function or constructor); raise ChainError unless it succeeded."""
+    (a bound contract function or constructor); raise ChainError unless it succeeded.
+
+    The gas limit is the estimate plus a margin (see `GAS_MARGIN_PERCENT`)."""
+    estimate = int(call.estimate_gas({"from": signer.address, "value": value}))
     tx = call.build_transaction(
         {
             "from": signer.address,
             "nonce": w3.eth.get_transaction_count(signer.address, "pending"),
             "chainId": int(w3.eth.chain_id),
             "value": value,
+            "gas": estimate + estimate * GAS_MARGIN_PERCENT // 100 + GAS_MARGIN_MIN,
         }
     )
     signed = signer.sign_transaction(tx)

@@ -41,3 +41,10 @@ TIMELOCK_DELAY_S_MIN: Final = 0
 
 TOKEN_DECIMALS_MAX: Final = 36
 """Decimals above this make amounts overflow uint128 balances at realistic supplies."""
+
+GAS_MARGIN_PERCENT: Final = 25
+GAS_MARGIN_MIN: Final = 20_000
+"""Gas limit above the estimate. An estimate is exact for the block it ran against; one block
+later a write can cost more (a storage slot that held the same value is now changed: 20,000 gas
+more for a zero-to-non-zero write), and an exact limit then runs out of gas. Unused gas is not
+charged."""
