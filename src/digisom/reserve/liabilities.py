@@ -22,8 +22,9 @@ from digisom.storage.base import LedgerStore
 
 CENTRAL_BANK_CODES: frozenset[int] = frozenset(range(1, 10))
 """`platform.accounts.Code` 1-9: the central bank's own accounts (issuance, reserve control)."""
-ESCROW_CODES: frozenset[int] = frozenset({130, 900})
-"""`platform.accounts.Code.TOKEN_ESCROW` (130) and `bridge.limits.ESCROW_ACCOUNT_CODE` (900)."""
+ESCROW_CODES: frozenset[int] = frozenset({130})
+"""`platform.accounts.Code.TOKEN_ESCROW`, which the bridge uses for every token's escrow: that som
+is owed to the token's holders on chain, who are counted as holders themselves."""
 
 UID_PREFIX = "acct-"
 
