@@ -20,7 +20,6 @@ import psycopg
 
 from digisom.errors import invariant
 from digisom.ledger.model import Account, Transfer
-from digisom.ledger.pipeline import create_transfer_batches
 from digisom.ledger.service import BatchResult, Ledger
 from digisom.limits import BATCH_EVENTS_MAX, LEDGER_KGS
 from digisom.storage.base import LedgerStore
@@ -70,8 +69,6 @@ def run_ledger_benchmark(
     accounts: int,
     transfers: int,
     postgres_url: str = POSTGRES_BENCH_URL,
-    *,
-    pipeline: bool = True,
 ) -> dict[str, Any]:
     """Measure both paths on one fresh database; return the JSON-ready figures."""
     rng = random.Random(SEED)
@@ -92,15 +89,7 @@ def run_ledger_benchmark(
                 for done in range(0, transfers, BATCH_EVENTS_MAX)
             ]
             started = time.perf_counter()
-            if pipeline:
-                writer = open_store(url, migrate=False)
-                try:
-                    results = create_transfer_batches(ledger, writer, batches)
-                    _drain(results, batches, batch_ms)
-                finally:
-                    writer.close()
-            else:
-                _drain((ledger.create_transfers(b) for b in batches), batches, batch_ms)
+            _drain((ledger.create_transfers(b) for b in batches), batches, batch_ms)
             elapsed_s = time.perf_counter() - started
             baseline_per_s, baseline_count = _naive_baseline(store, accounts, transfers, rng)
         finally:
@@ -112,7 +101,6 @@ def run_ledger_benchmark(
         "accounts": accounts,
         "transfers": transfers,
         "batch_size": BATCH_EVENTS_MAX,
-        "mode": "pipelined" if pipeline else "one batch at a time",
         "seconds": round(elapsed_s, 3),
         "transfers_per_s": round(transfers / elapsed_s),
         "batch_p50_ms": round(statistics.median(ordered), 2),

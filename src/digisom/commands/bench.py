@@ -40,9 +40,6 @@ def ledger(
         "--postgres-url",
         help="Server for --db postgres; the run uses a fresh schema and drops it",
     ),
-    pipeline: bool = typer.Option(
-        True, "--pipeline/--no-pipeline", help="Overlap validation with the previous commit"
-    ),
     as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
 ) -> None:
     """Batched create_transfers (8,190 a batch, durable) against one transaction per transfer."""
@@ -52,7 +49,7 @@ def ledger(
 
     if db not in ("sqlite", "postgres"):
         raise typer.BadParameter("--db is sqlite or postgres")
-    report = run_ledger_benchmark(db, accounts, transfers, postgres_url, pipeline=pipeline)
+    report = run_ledger_benchmark(db, accounts, transfers, postgres_url)
     typer.echo(json.dumps(report))
 
 

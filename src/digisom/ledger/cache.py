@@ -25,8 +25,8 @@ class AccountCache:
         self.records: dict[int, AccountRecord] = {}
         self.balances: dict[int, Balances] = {}
         self.lock = threading.RLock()
-        """Held for a whole write transaction by the ledger that uses the cache (re-entrant: a
-        pipeline holding it may fall back to plain batches, which take it again)."""
+        """Held for a whole write transaction by the ledger that uses the cache (re-entrant:
+        batches inside `Ledger.transaction()` take it again)."""
 
     def validate(self, head: JournalHead) -> None:
         """Drop everything unless the database is still at the head the cache was filled at."""

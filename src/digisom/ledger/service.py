@@ -15,7 +15,7 @@ from digisom.ledger import engine, journal
 from digisom.ledger.cache import AccountCache
 from digisom.ledger.engine import AccountRecord, Balances, BatchState
 from digisom.ledger.journal import RecordKind
-from digisom.ledger.model import Account, AccountState, JournalHead, PendingStatus, Transfer
+from digisom.ledger.model import Account, AccountState, JournalHead, Transfer
 from digisom.storage.base import AccountEvent, BatchWrite, JournalEntry, LedgerStore
 
 EXPIRIES_PER_BATCH_MAX = 8190
@@ -130,23 +130,12 @@ class Ledger:
         record, (dp, dpo, cp, cpo) = found
         return AccountState(record.account, dp, dpo, cp, cpo, record.timestamp, record.frozen)
 
-    def _load(
-        self,
-        transfers: Sequence[Transfer],
-        due: Sequence[Transfer],
-        overlay: BatchState | None = None,
-    ) -> BatchState:
+    def _load(self, transfers: Sequence[Transfer], due: Sequence[Transfer]) -> BatchState:
         """Read every row the batch can touch: accounts, referenced transfers, pending state."""
         store = self.store
         transfer_ids = {t.id for t in transfers}
         pending_ids = {t.pending_id for t in transfers if t.pending_id}
         loaded = store.load_transfers(transfer_ids | pending_ids)
-        if overlay is not None:
-            loaded.update(
-                (i, overlay.transfers[i])
-                for i in transfer_ids | pending_ids
-                if i in overlay.transfers
-            )
         account_ids = {t.debit_account_id for t in transfers}
         account_ids.update(t.credit_account_id for t in transfers)
         for p in (*(loaded[i] for i in pending_ids if i in loaded), *due):
@@ -156,12 +145,6 @@ class Ledger:
             loaded[p.id] = p
         records, balances = self._accounts(account_ids)
         pending = store.load_pending(pending_ids | {p.id for p in due})
-        if overlay is not None:
-            pending.update(
-                (i, overlay.pending[i])
-                for i in pending_ids | {p.id for p in due}
-                if i in overlay.pending
-            )
         return BatchState(accounts=records, balances=balances, transfers=loaded, pending=pending)
 
     def _accounts(
@@ -196,27 +179,15 @@ class Ledger:
         return new_head
 
     def prepare_transfers(
-        self,
-        transfers: Sequence[Transfer],
-        head: JournalHead,
-        overlay: BatchState | None = None,
+        self, transfers: Sequence[Transfer], head: JournalHead
     ) -> "PreparedBatch":
         """Validate and apply `transfers` in memory on top of `head`; write nothing.
 
-        `overlay` is the state of a batch prepared just before this one and not yet committed
-        (see `digisom.ledger.pipeline`): its transfers and pending states take precedence over
-        what the database says. The caller holds `cache.lock`, and the cache is valid at `head`.
+        The caller holds the write lock (`_writing`), and the cache is valid at `head`.
         """
         base = max(self.clock_ns(), head.last_timestamp + 1)
         due = self.store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
-        if overlay is not None:
-            due = [
-                p
-                for p in due
-                if p.id not in overlay.pending
-                or overlay.pending[p.id].status is PendingStatus.PENDING
-            ]
-        state = self._load(transfers, due, overlay)
+        state = self._load(transfers, due)
         expired = engine.expire_pending([(p, base + i) for i, p in enumerate(due)], state)
         first_event = base + len(expired)
         results = engine.create_transfers(transfers, state, first_event)
