@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from digisom.api.app import create_app
-from digisom.api.auth import Role, create_key
+from digisom.keys import Role, create_key
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
 

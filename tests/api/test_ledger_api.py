@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from digisom.api.auth import Role
+from digisom.keys import Role
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
 from tests.api.conftest import Api

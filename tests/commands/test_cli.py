@@ -4,8 +4,8 @@ import json
 
 from typer.testing import CliRunner
 
-from digisom.api.auth import Role, authenticate
 from digisom.cli import app
+from digisom.keys import Role, authenticate
 from digisom.ledger.model import Account, Transfer
 from digisom.ledger.service import Ledger
 from digisom.platform.accounts import Code

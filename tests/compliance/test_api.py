@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from digisom.api.app import create_app
-from digisom.api.auth import Role, create_key
 from digisom.compliance import listdb
 from digisom.compliance.keys import create_officer_key
 from digisom.compliance.limits import KYC_MASTER_KEY_ENV
+from digisom.keys import Role, create_key
 from digisom.ledger.model import Account, AccountFlags, Transfer
 from digisom.ledger.service import Ledger
 from digisom.storage.factory import open_store

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from digisom.api.app import create_app
-from digisom.api.auth import Role
-from digisom.api.auth import create_key as create_ledger_key
+from digisom.keys import Role
+from digisom.keys import create_key as create_ledger_key
 from digisom.ledger.service import Ledger
 from digisom.platform import access, issuance, participants
 from digisom.platform.access import PlatformRole

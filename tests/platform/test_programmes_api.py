@@ -1,9 +1,9 @@
 """The REST API of participants (central bank and admin only), subsidies and payment requests,
 with the denials for every role that must be refused."""
 
-from digisom.api.auth import Role
-from digisom.api.auth import create_key as create_ledger_key
 from digisom.api.routes.platform_programmes import now_ns
+from digisom.keys import Role
+from digisom.keys import create_key as create_ledger_key
 from digisom.platform.tiers import SOM
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from digisom.api.app import create_app
-from digisom.api.auth import Role, create_key
+from digisom.keys import Role, create_key
 from digisom.reserve.issuer import load_issuer_key
 from digisom.reserve.liabilities import account_uid
 from digisom.reserve.por.proof import root_to_json

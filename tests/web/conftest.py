@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from digisom.api.app import create_app
-from digisom.api.auth import Role, create_key
+from digisom.keys import Role, create_key
 from digisom.ledger.service import Ledger
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
 
-from digisom.api.auth import Role
+from digisom.keys import Role
 from digisom.reserve.liabilities import account_uid
 from digisom.reserve.por.proof import proof_to_json
 from digisom.reserve.por.verify import verify_proof_json

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from digisom.api.auth import SCOPES_BY_ROLE, Role, Scope, authenticate
+from digisom.keys import SCOPES_BY_ROLE, Role, Scope, authenticate
 from digisom.ledger.cache import AccountCache
 from digisom.ledger.service import Ledger
 from digisom.storage.factory import open_store

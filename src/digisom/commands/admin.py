@@ -4,8 +4,8 @@ from typing import Annotated
 
 import typer
 
-from digisom.api.auth import Role, create_key
 from digisom.commands._common import DbOption
+from digisom.keys import Role, create_key
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
 

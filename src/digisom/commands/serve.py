@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from digisom.api.auth import Role, create_key
 from digisom.commands._common import DbOption
 from digisom.config import Settings
+from digisom.keys import Role, create_key
 from digisom.storage.factory import open_store
 from digisom.storage.urls import DEFAULT_DATA_DIR, parse_database_url
 

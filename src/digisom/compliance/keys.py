@@ -7,10 +7,10 @@ never from the request, so a caller cannot claim another agency or read another 
 import re
 from dataclasses import dataclass
 
-from digisom.api.auth import Role, authenticate, create_key, hash_key
 from digisom.compliance.kyc.model import check_subject_id
 from digisom.compliance.kyc.vault import status as subject_status
 from digisom.errors import InvalidInput
+from digisom.keys import Role, authenticate, create_key, hash_key
 from digisom.storage.base import LedgerStore
 
 _AGENCY = re.compile(r"^[a-z][a-z0-9-]{1,63}$")

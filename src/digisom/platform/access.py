@@ -1,6 +1,6 @@
 """Platform API keys bound to a participant, their roles and scopes, and per-object checks.
 
-The ledger API's keys (admin, operator, auditor in `digisom.api.auth`) stay as they are. Platform
+The ledger API's keys (admin, operator, auditor in `digisom.keys`) stay as they are. Platform
 keys live in their own table and name the participant they act for: a bank's key reaches only
 that bank's customers' wallets, a government key only its own accounts, the central bank's key
 operates issuance; compliance and auditor keys read and never move money. An admin ledger key has
@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from digisom.api.auth import KEY_PREFIX, Role, authenticate, hash_key
 from digisom.errors import InvalidInput
+from digisom.keys import KEY_PREFIX, Role, authenticate, hash_key
 from digisom.limits import API_KEY_BYTES
 from digisom.platform import db
 from digisom.platform.errors import Forbidden

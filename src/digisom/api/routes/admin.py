@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter, Depends
 
-from digisom.api.auth import Role, Scope, create_key
 from digisom.api.deps import LedgerDep, require
 from digisom.api.schemas import KeyIn, KeyOut
+from digisom.keys import Role, Scope, create_key
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 

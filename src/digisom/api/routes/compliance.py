@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 
-from digisom.api.auth import Scope
 from digisom.api.deps import LedgerDep
 from digisom.api.routes.compliance_deps import KeysDep, accessor, bound_caller
 from digisom.api.routes.compliance_schemas import (
@@ -45,6 +44,7 @@ from digisom.compliance.kyc.vault import Basis
 from digisom.compliance.limits import CASES_PAGE_MAX, REPORT_TRANSFERS_MAX
 from digisom.compliance.screening.screen import Screener
 from digisom.errors import DigisomError, InvalidInput
+from digisom.keys import Scope
 from digisom.storage.base import LedgerStore
 
 router = APIRouter(prefix="/v1/compliance", tags=["compliance"])

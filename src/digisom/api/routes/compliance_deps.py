@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from digisom.api.auth import SCOPES_BY_ROLE, Role, Scope
 from digisom.api.deps import LedgerDep
 from digisom.compliance.keys import BoundCaller, resolve
 from digisom.compliance.kyc.crypto import KeyService, key_service_from_env
 from digisom.compliance.kyc.vault import Accessor
 from digisom.errors import ConfigurationError
+from digisom.keys import SCOPES_BY_ROLE, Role, Scope
 
 _bearer = HTTPBearer(auto_error=False, description="An API key bound to an agency or subject")
 

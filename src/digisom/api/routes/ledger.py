@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, status
 
-from digisom.api.auth import Scope
 from digisom.api.deps import LedgerDep, require
 from digisom.api.schemas import (
     U128,
@@ -19,6 +18,7 @@ from digisom.api.schemas import (
     TransferPage,
 )
 from digisom.errors import NotFound
+from digisom.keys import Scope
 from digisom.limits import BATCH_EVENTS_MAX, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])

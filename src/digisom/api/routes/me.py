@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from digisom.api.auth import Scope
 from digisom.api.deps import LedgerDep
 from digisom.api.routes.compliance_deps import bound_caller
 from digisom.api.routes.compliance_schemas import AccessOut
 from digisom.compliance import access
 from digisom.compliance.keys import BoundCaller
 from digisom.compliance.limits import ACCESS_LOG_PAGE_MAX
+from digisom.keys import Scope
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 

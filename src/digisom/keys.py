@@ -1,4 +1,7 @@
-"""API keys, roles and scopes.
+"""API keys, roles and scopes: who may do what, independent of HTTP.
+
+It sits below the services (platform and compliance bind keys to participants and agencies) and
+the API (every route names the scope it needs), so neither has to import from the other.
 
 A key is 32 random bytes shown once (`dsk_` + URL-safe base64) and stored only as its SHA-256, so
 a database leak reveals no usable key. Each key has one role; a role grants a fixed set of scopes,
