@@ -32,6 +32,7 @@ postgres:
 	@bash scripts/ensure-postgres.sh
 
 run: deps
+	$(BIN)/digisom demo --if-empty
 	$(BIN)/digisom serve
 
 lint: $(PY_STAMP)
