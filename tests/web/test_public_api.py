@@ -1,6 +1,7 @@
 """The public JSON endpoints and the page routes, without a browser, on SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -11,6 +12,10 @@ from digisom.api.routes.public import ratio_percent
 from digisom.bridge.limits import ESCROW_ACCOUNT_CODE
 from digisom.ledger.service import Ledger
 from digisom.platform.accounts import Code
+from digisom.reserve.holdings import Holding, Reading, Source
+from digisom.reserve.prices import Price
+from digisom.reserve.reserve_store import store_valuation
+from digisom.reserve.valuation import value_reserves
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
 from digisom.web.figures import suppressed_cells
@@ -106,3 +111,28 @@ def test_public_endpoints_need_no_key_and_pages_are_locked_down(client: TestClie
     assert vendor.status_code == 200 and vendor.text.startswith("/*!\n * Chart.js v4.6.1")
     assert client.get("/static/vendor/chartjs/LICENSE.md").status_code == 200
     assert client.get("/v1/ledger/head").status_code == 401
+
+
+def test_stored_reserve_valuations_are_published(db_url: str) -> None:
+    """A valuation the reserves service stored shows on the portal: the KGST backing by asset
+    over KGST's supply; the national crypto reserve backs no token and is left out."""
+    url = parse_database_url(db_url)
+    store = open_store(url)
+    cash = Holding("backing:KGST", "KGS", 2, Source.MANUAL, amount_units=60_000_00, evidence="a")
+    bills = Holding("backing:KGST", "USD", 2, Source.MANUAL, amount_units=500_00, evidence="b")
+    bnb = Holding("crypto", "BNB", 18, Source.MANUAL, amount_units=10**18, evidence="c")
+    prices = {
+        ("USD", "KGS"): Price("USD", "KGS", Fraction(87), "prices.csv", "2026-11-24T00:00:00Z"),
+        ("BNB", "USD"): Price("BNB", "USD", Fraction(600), "prices.csv", "2026-11-24T00:00:00Z"),
+    }
+    readings = [Reading(h, h.amount_units or 0, "manual") for h in (cash, bills, bnb)]
+    try:
+        store_valuation(store, value_reserves(readings, prices, {"KGST": 90_000_00}))
+    finally:
+        store.close()
+    with TestClient(create_app(url)) as client:
+        found: Any = client.get("/v1/public/reserves").json()["valuations"]
+    assert len(found) == 1
+    components = {c["asset"]: c["value_minor"] for c in found[0]["components"]}
+    assert components == {"KGS": str(60_000_00), "USD": str(500_00 * 87)}
+    assert found[0]["ratio_percent"] == "115.00"  # (60,000 + 43,500) / 90,000

@@ -4,17 +4,21 @@ root with its anchor, and the Treasury's on-chain payouts.
 Each is a small interface (a callable given the ledger store) so that the services owning the data
 plug in without the portal knowing their tables: set `app.state.public_sources` to a
 `PublicSources`. The defaults publish only what exists and nothing made up: the latest root is the
-reserves service's newest stored root (`digisom.reserve.por_store`), and until the reserves
-service publishes valuations and the bridge's indexer records DSOM payouts, those are empty.
+reserves service's newest stored root (`digisom.reserve.por_store`), valuations are the ones it
+stored (`digisom.reserve.reserve_store`), and until the bridge's indexer records DSOM payouts,
+those are empty.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from digisom.reserve.holdings import BACKING_PREFIX
 from digisom.reserve.por.proof import PublishedRoot
 from digisom.reserve.por_store import list_roots
+from digisom.reserve.reserve_store import MAIN_STABLECOIN, valuation_history
 from digisom.storage.base import LedgerStore
 
 
@@ -72,9 +76,33 @@ class TreasuryPayout:
     purpose: str
 
 
-def no_valuations(_: LedgerStore) -> Sequence[ReserveValuation]:
-    """The default until the reserves service publishes valuations: none."""
-    return ()
+VALUATIONS_SHOWN_MAX = 120
+"""Valuations the portal charts: about four months of daily ones."""
+
+
+def stored_valuations(store: LedgerStore) -> Sequence[ReserveValuation]:
+    """The valuations the reserves service stored (`digisom reserve value`), oldest first.
+
+    The components are the stablecoin's backing portfolio, by asset, and the liabilities are the
+    stablecoin's supply at that valuation, so the portal's ratio is backing over supply. The
+    national crypto reserve is valued in the same records (see `GET /v1/por/reserves`) but backs
+    no token, so it is not counted here.
+    """
+    out: list[ReserveValuation] = []
+    for row in reversed(valuation_history(store, VALUATIONS_SHOWN_MAX)):
+        by_asset: dict[str, int] = {}
+        for line in row["details"]["lines"]:
+            if line["portfolio"] == f"{BACKING_PREFIX}{MAIN_STABLECOIN}":
+                by_asset[line["asset"]] = by_asset.get(line["asset"], 0) + int(line["som_minor"])
+        taken = datetime.fromtimestamp(row["taken_at_ns"] // 10**9, tz=UTC)
+        out.append(
+            ReserveValuation(
+                as_of=taken.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                components=tuple(ReserveComponent(a, v) for a, v in sorted(by_asset.items())),
+                liabilities_minor=int(row["kgst_supply_minor"] or 0),
+            )
+        )
+    return out
 
 
 def no_payouts(_: LedgerStore) -> Sequence[TreasuryPayout]:
@@ -98,7 +126,7 @@ def stored_latest_root(store: LedgerStore) -> RootRecord | None:
 class PublicSources:
     """The portal's data sources other than the ledger's accounts; each returns published facts."""
 
-    valuations: Callable[[LedgerStore], Sequence[ReserveValuation]] = no_valuations
+    valuations: Callable[[LedgerStore], Sequence[ReserveValuation]] = stored_valuations
     """Oldest first."""
     latest_root: Callable[[LedgerStore], RootRecord | None] = stored_latest_root
     payouts: Callable[[LedgerStore], Sequence[TreasuryPayout]] = no_payouts
