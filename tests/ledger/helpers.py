@@ -37,19 +37,15 @@ def transfer(
 
 
 def post(transfer_id: int, pending_id: int, amount: int = 0) -> Transfer:
-    return Transfer(
-        id=transfer_id,
-        debit_account_id=0,
-        credit_account_id=0,
-        amount=amount,
-        ledger=0,
-        code=0,
-        flags=TransferFlags.POST_PENDING_TRANSFER,
-        pending_id=pending_id,
-    )
+    """Post all (amount 0) or part of a pending transfer; the rest is filled in by the ledger."""
+    return _resolve(transfer_id, pending_id, amount, TransferFlags.POST_PENDING_TRANSFER)
 
 
 def void(transfer_id: int, pending_id: int, amount: int = 0) -> Transfer:
+    return _resolve(transfer_id, pending_id, amount, TransferFlags.VOID_PENDING_TRANSFER)
+
+
+def _resolve(transfer_id: int, pending_id: int, amount: int, flags: int) -> Transfer:
     return Transfer(
         id=transfer_id,
         debit_account_id=0,
@@ -57,6 +53,6 @@ def void(transfer_id: int, pending_id: int, amount: int = 0) -> Transfer:
         amount=amount,
         ledger=0,
         code=0,
-        flags=TransferFlags.VOID_PENDING_TRANSFER,
+        flags=flags,
         pending_id=pending_id,
     )

@@ -237,14 +237,22 @@ def create_transfers(
     return run_chains(len(transfers), [t.flags for t in transfers], apply_one, state)
 
 
-def _check_transfer_fields(t: Transfer) -> str | None:
-    """The checks of a plain or pending transfer that need no state."""
+def _check_id_and_kind(t: Transfer) -> str | None:
+    """The first checks of every transfer: its id, and at most one of pending, post and void."""
     if t.id == 0:
         return _R.ID_MUST_NOT_BE_ZERO
     if t.id == U128_MAX:
         return _R.ID_MUST_NOT_BE_INT_MAX
     if bin(t.flags & (_PENDING | _POST | _VOID)).count("1") > 1:
         return _R.FLAGS_ARE_MUTUALLY_EXCLUSIVE
+    return None
+
+
+def _check_transfer_fields(t: Transfer) -> str | None:
+    """The checks of a plain or pending transfer that need no state."""
+    result = _check_id_and_kind(t)
+    if result is not None:
+        return result
     if t.debit_account_id == 0:
         return _R.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO
     if t.credit_account_id == 0:
@@ -328,12 +336,9 @@ def _create_transfer(t: Transfer, timestamp: int, state: BatchState, undo: _Undo
 
 def _post_or_void(t: Transfer, timestamp: int, state: BatchState, undo: _UndoLog) -> str:
     """Phase two of a two-phase transfer: post all or part of it, or void it."""
-    if t.id == 0:
-        return _R.ID_MUST_NOT_BE_ZERO
-    if t.id == U128_MAX:
-        return _R.ID_MUST_NOT_BE_INT_MAX
-    if bin(t.flags & (_PENDING | _POST | _VOID)).count("1") > 1:
-        return _R.FLAGS_ARE_MUTUALLY_EXCLUSIVE
+    result = _check_id_and_kind(t)
+    if result is not None:
+        return result
     if t.pending_id == 0:
         return _R.PENDING_ID_MUST_NOT_BE_ZERO
     if t.pending_id == t.id:
