@@ -12,12 +12,16 @@ lacks the scope gets 403.
 import hashlib
 import secrets
 import time
+from dataclasses import dataclass
 from enum import StrEnum
 
+from digisom.audit.log import AuditEvent, append_in_transaction
 from digisom.limits import API_KEY_BYTES
 from digisom.storage.base import LedgerStore
 
 KEY_PREFIX = "dsk_"
+KEY_CHARS_MAX = 100
+"""Longer than any key this module makes; a longer bearer token is refused unhashed."""
 
 
 class Scope(StrEnum):
@@ -86,9 +90,54 @@ def create_key(store: LedgerStore, role: Role, label: str = "") -> str:
     return key
 
 
-def authenticate(store: LedgerStore, key: str) -> Role | None:
-    """The role of a valid, unrevoked key, else None."""
-    if not key.startswith(KEY_PREFIX) or len(key) > 100:
+@dataclass(frozen=True, slots=True)
+class KeyHolder:
+    """Who a valid key belongs to, as far as this module knows: the key's row id and role."""
+
+    key_id: int
+    role: Role
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names this caller: the key, never a person."""
+        return f"key-{self.key_id}"
+
+
+def identify(store: LedgerStore, key: str) -> KeyHolder | None:
+    """The holder of a valid, unrevoked key, else None."""
+    if not key.startswith(KEY_PREFIX) or len(key) > KEY_CHARS_MAX:
         return None
     found = store.find_api_key(hash_key(key))
-    return None if found is None else Role(found[1])
+    return None if found is None else KeyHolder(found[0], Role(found[1]))
+
+
+def authenticate(store: LedgerStore, key: str) -> Role | None:
+    """The role of a valid, unrevoked key, else None."""
+    holder = identify(store, key)
+    return None if holder is None else holder.role
+
+
+OPERATOR_AGENCY = "platform"
+"""The agency the audit log names for the platform's own operators (keys, ledger operations)."""
+
+
+def issue_key(store: LedgerStore, role: Role, label: str, *, actor: str, actor_role: str) -> str:
+    """Create a key and write who created it to the audit log, in one transaction.
+
+    Creating a key is a privileged action: the entry names the creator and the new key's role,
+    never the label (which may name a person).
+    """
+    event = AuditEvent(
+        actor=actor,
+        role=actor_role,
+        agency=OPERATOR_AGENCY,
+        action="key.create",
+        subject_id=None,
+        purpose="administration",
+        legal_basis="platform administration",
+        details={"role": role.value},
+    )
+    with store.write_transaction():
+        key = create_key(store, role, label)
+        append_in_transaction(store, event)
+    return key

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from digisom.audit.log import iter_entries
+from digisom.audit.log import verify as verify_audit
 from digisom.keys import Role
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
@@ -235,3 +237,46 @@ def test_admin_creates_keys_that_work(api: Api) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     assert api.client.get("/v1/ledger/head", headers=headers).status_code == 200
     assert api.client.post("/v1/ledger/accounts", json=ACCOUNTS, headers=headers).status_code == 403
+
+
+def test_freezes_and_key_creation_are_in_the_audit_log(api: Api) -> None:
+    setup_accounts(api)
+    operator = api.headers(Role.OPERATOR)
+    reason = "court order 2026-11-24 No. 7"
+    api.client.post("/v1/ledger/accounts/2/freeze", json={"reason": reason}, headers=operator)
+    api.client.post("/v1/admin/keys", json={"role": "auditor"}, headers=api.headers(Role.ADMIN))
+    store = open_store(parse_database_url(api.url), migrate=False)
+    try:
+        with store.read_snapshot():
+            entries = [e.event for e in iter_entries(store)]
+        assert verify_audit(store).ok
+    finally:
+        store.close()
+    freeze, create = entries[-2], entries[-1]
+    assert (freeze.action, freeze.role, freeze.legal_basis) == ("ledger.freeze", "operator", reason)
+    assert freeze.actor.startswith("key-") and freeze.details == {"account_id": "2"}
+    assert (create.action, create.role, create.details) == (
+        "key.create",
+        "admin",
+        {"role": "auditor"},
+    )
+
+
+def audit_entries(api: Api) -> int:
+    store = open_store(parse_database_url(api.url), migrate=False)
+    try:
+        with store.read_snapshot():
+            return sum(1 for _ in iter_entries(store))
+    finally:
+        store.close()
+
+
+def test_a_refused_freeze_leaves_no_audit_entry(api: Api) -> None:
+    before = audit_entries(api)
+    response = api.client.post(
+        "/v1/ledger/accounts/404/freeze",
+        json={"reason": "court order 9"},
+        headers=api.headers(Role.OPERATOR),
+    )
+    assert response.status_code == 404
+    assert audit_entries(api) == before

@@ -2,12 +2,12 @@
 
 import threading
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from digisom.keys import SCOPES_BY_ROLE, Role, Scope, authenticate
+from digisom.keys import SCOPES_BY_ROLE, KeyHolder, Scope, identify
 from digisom.ledger.cache import AccountCache
 from digisom.ledger.service import Ledger
 from digisom.storage.factory import open_store
@@ -52,30 +52,46 @@ def get_ledger(request: Request) -> Ledger:
 LedgerDep = Annotated[Ledger, Depends(get_ledger)]
 
 
-def require(scope: Scope) -> Callable[..., Role]:
+T = TypeVar("T")
+
+
+def authenticated(
+    credentials: HTTPAuthorizationCredentials | None, resolve: Callable[[str], T | None]
+) -> T:
+    """Whoever `resolve` says the bearer key belongs to; 401 without a key or with an unknown one.
+
+    Every area's caller dependency (ledger, platform, compliance) starts here and then checks its
+    own scopes, so a missing or wrong key is answered the same way everywhere.
+    """
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing API key: send 'Authorization: Bearer <key>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    found = resolve(credentials.credentials)
+    if found is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "unknown or revoked API key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return found
+
+
+def require(scope: Scope) -> Callable[..., KeyHolder]:
     """A dependency that lets the request through only with a key whose role has `scope`."""
 
     def check(
         ledger: LedgerDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> Role:
-        if credentials is None or credentials.scheme.lower() != "bearer":
+    ) -> KeyHolder:
+        holder = authenticated(credentials, lambda key: identify(ledger.store, key))
+        if scope not in SCOPES_BY_ROLE[holder.role]:
             raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "missing API key: send 'Authorization: Bearer <key>'",
-                headers={"WWW-Authenticate": "Bearer"},
+                status.HTTP_403_FORBIDDEN,
+                f"the {holder.role.value} role lacks the {scope.value} scope",
             )
-        role = authenticate(ledger.store, credentials.credentials)
-        if role is None:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "unknown or revoked API key",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        if scope not in SCOPES_BY_ROLE[role]:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, f"the {role.value} role lacks the {scope.value} scope"
-            )
-        return role
+        return holder
 
     return check

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from digisom.audit.limits import LEGAL_BASIS_CHARS_MAX, LEGAL_BASIS_CHARS_MIN
 from digisom.ledger.model import (
     ACCOUNT_FLAGS_KNOWN,
     TRANSFER_FLAGS_KNOWN,
@@ -209,8 +210,8 @@ class BalanceOut(BaseModel):
 
 class FreezeIn(_Strict):
     reason: str = Field(
-        min_length=3,
-        max_length=500,
+        min_length=LEGAL_BASIS_CHARS_MIN,
+        max_length=LEGAL_BASIS_CHARS_MAX,
         description="The legal basis or operational reason, kept in the journal",
         examples=["Court order 2026-11-24 No. 123"],
     )

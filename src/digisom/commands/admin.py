@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from digisom.commands._common import DbOption
-from digisom.keys import Role, create_key
+from digisom.keys import Role, issue_key
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
 
@@ -21,7 +21,7 @@ def create_key_command(
     """Create an API key; the key alone is printed on the last line, and only its hash is kept."""
     store = open_store(parse_database_url(db))
     try:
-        key = create_key(store, role, label)
+        key = issue_key(store, role, label, actor="command line", actor_role="operator")
     finally:
         store.close()
     typer.echo(f"created a {role.value} key; it is shown only now:", err=True)

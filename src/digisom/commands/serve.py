@@ -9,7 +9,7 @@ import typer
 
 from digisom.commands._common import DbOption
 from digisom.config import Settings
-from digisom.keys import Role, create_key
+from digisom.keys import Role, issue_key
 from digisom.storage.factory import open_store
 from digisom.storage.urls import DEFAULT_DATA_DIR, parse_database_url
 
@@ -43,7 +43,13 @@ def serve(
     store = open_store(url)
     try:
         if store.count_api_keys() == 0:
-            key = create_key(store, Role.ADMIN, "created by the first start of digisom serve")
+            key = issue_key(
+                store,
+                Role.ADMIN,
+                "created by the first start of digisom serve",
+                actor="digisom serve",
+                actor_role="operator",
+            )
             typer.echo("digisom: first start; an admin API key was created and is shown only now:")
             typer.echo(f"  {key}")
             typer.echo(f"  try it: http://{host}:{port}/docs  (Authorize -> paste the key)")

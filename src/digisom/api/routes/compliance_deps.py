@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from digisom.api.deps import LedgerDep
+from digisom.api.deps import LedgerDep, authenticated
 from digisom.compliance.keys import BoundCaller, resolve
 from digisom.compliance.kyc.crypto import KeyService, key_service_from_env
 from digisom.compliance.kyc.vault import Accessor
@@ -24,19 +24,7 @@ def bound_caller(scope: Scope) -> Callable[..., BoundCaller]:
         ledger: LedgerDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> BoundCaller:
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "missing API key: send 'Authorization: Bearer <key>'",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        found = resolve(ledger.store, credentials.credentials)
-        if found is None:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "unknown or revoked API key",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+        found = authenticated(credentials, lambda key: resolve(ledger.store, key))
         if scope not in SCOPES_BY_ROLE[found.role]:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,

@@ -17,15 +17,16 @@ from digisom.api.schemas import (
     TransferOut,
     TransferPage,
 )
+from digisom.audit.log import AuditEvent, append_in_transaction
 from digisom.errors import NotFound
-from digisom.keys import Scope
+from digisom.keys import OPERATOR_AGENCY, KeyHolder, Scope
 from digisom.limits import BATCH_EVENTS_MAX, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
 
 Reader = Depends(require(Scope.LEDGER_READ))
 Writer = Depends(require(Scope.LEDGER_WRITE))
-Freezer = Depends(require(Scope.LEDGER_FREEZE))
+Freezer = Annotated[KeyHolder, Depends(require(Scope.LEDGER_FREEZE))]
 AccountId = Annotated[U128, Path(description="128-bit account id as a decimal string")]
 Cursor = Annotated[U128, Query(description="Timestamp cursor from `next_after`")]
 
@@ -127,9 +128,24 @@ def account_balances(
     ]
 
 
-def _set_frozen(ledger: LedgerDep, account_id: str, frozen: bool, body: FreezeIn) -> AccountOut:
+def _set_frozen(
+    ledger: LedgerDep, caller: KeyHolder, account_id: str, frozen: bool, body: FreezeIn
+) -> AccountOut:
+    """Freeze or unfreeze, and write the action to the audit log in the same transaction."""
+    event = AuditEvent(
+        actor=caller.actor,
+        role=caller.role,
+        agency=OPERATOR_AGENCY,
+        action="ledger.freeze" if frozen else "ledger.unfreeze",
+        subject_id=None,
+        purpose="ledger_operations",
+        legal_basis=body.reason,
+        details={"account_id": account_id},
+    )
     try:
-        ledger.set_frozen(int(account_id), frozen, body.reason)
+        with ledger.transaction():
+            ledger.set_frozen(int(account_id), frozen, body.reason)
+            append_in_transaction(ledger.store, event)
     except NotFound as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, error.message) from error
     state = ledger.get_account(int(account_id))
@@ -137,15 +153,17 @@ def _set_frozen(ledger: LedgerDep, account_id: str, frozen: bool, body: FreezeIn
     return AccountOut.of(state)
 
 
-@router.post("/accounts/{account_id}/freeze", dependencies=[Freezer])
-def freeze(ledger: LedgerDep, account_id: AccountId, body: FreezeIn) -> AccountOut:
+@router.post("/accounts/{account_id}/freeze")
+def freeze(ledger: LedgerDep, account_id: AccountId, body: FreezeIn, caller: Freezer) -> AccountOut:
     """Stop every new debit and credit of the account (pending ones may still be voided)."""
-    return _set_frozen(ledger, account_id, True, body)
+    return _set_frozen(ledger, caller, account_id, True, body)
 
 
-@router.post("/accounts/{account_id}/unfreeze", dependencies=[Freezer])
-def unfreeze(ledger: LedgerDep, account_id: AccountId, body: FreezeIn) -> AccountOut:
-    return _set_frozen(ledger, account_id, False, body)
+@router.post("/accounts/{account_id}/unfreeze")
+def unfreeze(
+    ledger: LedgerDep, account_id: AccountId, body: FreezeIn, caller: Freezer
+) -> AccountOut:
+    return _set_frozen(ledger, caller, account_id, False, body)
 
 
 @router.get("/head", dependencies=[Reader])

@@ -8,7 +8,7 @@ from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import StringConstraints
 
-from digisom.api.deps import LedgerDep
+from digisom.api.deps import LedgerDep, authenticated
 from digisom.platform.access import Caller, PlatformScope, authenticate_caller
 from digisom.platform.errors import Forbidden, Refused
 
@@ -26,19 +26,7 @@ def caller(scope: PlatformScope | None) -> Callable[..., Caller]:
         ledger: LedgerDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Caller:
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "missing API key: send 'Authorization: Bearer <key>'",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        found = authenticate_caller(ledger.store, credentials.credentials)
-        if found is None:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "unknown or revoked API key",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+        found = authenticated(credentials, lambda key: authenticate_caller(ledger.store, key))
         if scope is not None and not found.can(scope):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, f"the {found.role.value} role lacks {scope.value}"
