@@ -20,6 +20,8 @@ OPERATIONS_PER_STEP_MAX: Final = 500
 """Outbox operations the relayer signs, sends or resolves in one step (one DB transaction)."""
 BLOCKS_PER_STEP_MAX: Final = 500
 """Blocks the indexer takes in one step; a long catch-up runs in several steps."""
+HOLDER_LOG_BLOCKS_MAX: Final = 5_000
+"""Blocks per eth_getLogs request when replaying a token's holders (public RPCs cap ranges)."""
 EVENTS_PER_STEP_MAX: Final = 500
 """Confirmed redemption events turned into ledger transfers and burns in one step."""
 REORG_DEPTH_MAX: Final = 128

@@ -115,21 +115,40 @@ def snapshot_command(
         None, "--anchor-rpc", help="EVM JSON-RPC URL to anchor the root on (key: chain rules)."
     ),
     issuer_key: Path | None = IssuerKeyOption,
+    chain_rpc: list[str] = typer.Option(
+        [],
+        "--chain-rpc",
+        help="JSON-RPC URL of a chain with bridged tokens (repeatable): their holders are "
+        "counted instead of the escrow behind them.",
+    ),
 ) -> None:
-    """Snapshot every liability holder of the ledger, publish the signed root, anchor it."""
+    """Snapshot every liability holder (ledger accounts, and token holders on the chains named),
+    publish the signed root, anchor it."""
+    from digisom.bridge.holders import onchain_holders
+    from digisom.chain.client import connect
     from digisom.errors import DigisomError
     from digisom.reserve.anchor import signer_for
     from digisom.reserve.issuer import load_issuer_key
     from digisom.reserve.snapshots import AnchorTarget, publish_snapshot
+    from digisom.storage.base import LedgerStore
     from digisom.storage.factory import open_store
     from digisom.storage.urls import parse_database_url
 
     try:
         key = load_issuer_key(issuer_key)
         target = AnchorTarget(*signer_for(anchor_rpc)) if anchor_rpc else None
+        chains = [connect(url) for url in chain_rpc]
+
+        def extra(store: LedgerStore) -> list[tuple[str, int]]:
+            owed: dict[str, int] = {}
+            for w3 in chains:
+                for address, balance in onchain_holders(store, w3):
+                    owed[address] = owed.get(address, 0) + balance
+            return sorted(owed.items())
+
         store = open_store(parse_database_url(db))
         try:
-            stored = publish_snapshot(store, key, anchor=target)
+            stored = publish_snapshot(store, key, anchor=target, extra_holders=extra)
         finally:
             store.close()
     except DigisomError as error:
