@@ -47,6 +47,19 @@ def postgres_schema_url() -> Iterator[str]:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _default_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands run without --db write to a temporary file, never to ./digisom-data."""
+    path = tmp_path_factory.mktemp("default-db") / "digisom.sqlite3"
+    previous = os.environ.get("DIGISOM_DATABASE_URL")
+    os.environ["DIGISOM_DATABASE_URL"] = f"sqlite:///{path}"
+    yield
+    if previous is None:
+        del os.environ["DIGISOM_DATABASE_URL"]
+    else:
+        os.environ["DIGISOM_DATABASE_URL"] = previous
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL, once for SQLite and once for PostgreSQL."""

@@ -6,10 +6,13 @@ from typing import Any
 from typer.testing import CliRunner
 from web3 import Web3
 
+from digisom.bridge.repository import BridgeRepository
 from digisom.chain.artifacts import load_artifact
 from digisom.chain.deploy import Deployment
 from digisom.chain.keys import ANVIL_DEV_ADDRESS
 from digisom.cli import app
+from digisom.storage.factory import open_store
+from digisom.storage.urls import parse_database_url
 from tests.chain.support import Chain, dev_account
 
 runner = CliRunner()
@@ -106,3 +109,19 @@ def test_timelock_owns_both_tokens_and_delays_changes(w3: Web3, chain: Chain) ->
     chain.travel(delay_s + 1)
     chain.send(timelock.functions.execute(*op[:5]), admin)
     assert kgst.functions.pauser().call() == new_pauser
+
+
+def test_deploy_records_both_tokens_and_their_escrows(w3: Web3, tmp_path: Any) -> None:
+    db = f"sqlite:///{tmp_path}/deploy.sqlite3"
+    args = ["chain", "deploy", "--rpc", _rpc(w3), "--json", "--db", db]
+    first = json.loads(runner.invoke(app, args).stdout)
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0 and "already has KGST recorded" in second.stderr
+    store = open_store(parse_database_url(db), migrate=False)
+    try:
+        tokens = {t.symbol: t for t in BridgeRepository(store).tokens(31337)}
+        assert tokens["KGST"].address.lower() == first["kgst"].lower()
+        assert tokens["DSOM"].address.lower() == first["dsom"].lower()
+        assert store.get_account(tokens["KGST"].escrow_account_id) is not None
+    finally:
+        store.close()

@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 
 from digisom.chain.client import connect
-from digisom.chain.deploy import deploy_tokens
+from digisom.chain.deploy import DSOM_DEFAULT, KGST_DEFAULT, Deployment, deploy_tokens
 from digisom.chain.keys import load_signer
 from digisom.chain.limits import RESERVE_MAX_AGE_S_DEFAULT
 from digisom.chain.profiles import resolve_profile
 from digisom.chain.verify import verify_deployment
+from digisom.commands._common import DbOption
 from digisom.errors import DigisomError
 
 app = typer.Typer(help="Token contracts on BNB Chain or a local anvil.", no_args_is_help=True)
@@ -36,8 +37,10 @@ def deploy(
         str | None, typer.Option(help="timelock proposer/executor, e.g. a multisig")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    db: DbOption = None,
 ) -> None:
-    """Deploy KGST and DSOM; the signer holds every operational role of both."""
+    """Deploy KGST and DSOM; the signer holds every operational role of both. The addresses are
+    recorded in the database as the chain's bridged tokens (with their ledger escrow accounts)."""
     try:
         chain_profile = resolve_profile(profile, rpc, chain_id)
         signer = load_signer(chain_profile, key, keystore)
@@ -49,6 +52,7 @@ def deploy(
             timelock_delay_s=timelock_delay_s,
             timelock_proposer=timelock_proposer,
         )
+        _record(deployment, db)
     except DigisomError as error:
         typer.echo(f"error: {error.message}", err=True)
         raise typer.Exit(code=1) from error
@@ -58,6 +62,31 @@ def deploy(
     typer.echo(f"chain {deployment.chain_id}: KGST {deployment.kgst}, DSOM {deployment.dsom}")
     if deployment.timelock:
         typer.echo(f"timelock (owner of both) {deployment.timelock}")
+
+
+def _record(deployment: Deployment, db: str | None) -> None:
+    """Register both tokens for the bridge; a chain that has them already keeps its record."""
+    from digisom.bridge.screening import BlocklistScreen
+    from digisom.bridge.service import BridgeService
+    from digisom.storage.factory import open_store
+    from digisom.storage.urls import parse_database_url
+
+    store = open_store(parse_database_url(db))
+    try:
+        service = BridgeService(store, BlocklistScreen(), deployment.chain_id)
+        for symbol, address, decimals in (
+            ("KGST", deployment.kgst, KGST_DEFAULT.decimals),
+            ("DSOM", deployment.dsom, DSOM_DEFAULT.decimals),
+        ):
+            token = service.register_token(symbol, address, decimals, deployment.block_number)
+            if token.address.lower() != address.lower():
+                typer.echo(
+                    f"note: chain {deployment.chain_id} already has {symbol} recorded at "
+                    f"{token.address}; this deployment is not recorded",
+                    err=True,
+                )
+    finally:
+        store.close()
 
 
 @app.command()
