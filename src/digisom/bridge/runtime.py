@@ -22,6 +22,7 @@ from digisom.chain.client import connect
 from digisom.chain.deploy import DSOM_DEFAULT, KGST_DEFAULT, deploy_tokens
 from digisom.chain.keys import load_signer
 from digisom.chain.profiles import LOCAL_CHAIN_ID, resolve_profile
+from digisom.compliance.bridge_screen import SanctionsAddressScreen
 from digisom.errors import ConfigurationError
 from digisom.storage.factory import open_store
 from digisom.storage.urls import DatabaseUrl
@@ -103,7 +104,9 @@ def _bridge_loop(chain: LocalChain, url: DatabaseUrl, w3: Any, signer: Any) -> N
     confirmations = LOCAL_CONFIRMATIONS
     try:
         relayer = Relayer(store, w3, signer, confirmations)
-        indexer = Indexer(store, w3, signer.address, BlocklistScreen(), confirmations)
+        screen = SanctionsAddressScreen.load(store)
+        log.info("bridge screening against %s sanctioned addresses", len(screen))
+        indexer = Indexer(store, w3, signer.address, screen, confirmations)
         while not chain._stop.wait(BRIDGE_INTERVAL_S):
             try:
                 relayer.step()

@@ -65,3 +65,18 @@ class BlocklistScreen:
         if normalize_address(address) in self.blocked:
             return ScreeningDecision(False, f"{address} is on the {self.source} ({purpose})")
         return ScreeningDecision(True, "not listed")
+
+
+class EveryScreen:
+    """Several screens in turn: the first refusal wins (sanctions lists, then an operator's
+    blocklist); an address passes only if every screen lets it."""
+
+    def __init__(self, *screens: AddressScreen) -> None:
+        self.screens = screens
+
+    def screen(self, address: str, purpose: str) -> ScreeningDecision:
+        for one in self.screens:
+            decision = one.screen(address, purpose)
+            if not decision.allowed:
+                return decision
+        return ScreeningDecision(True, "passed every screen")

@@ -9,7 +9,7 @@ import typer
 
 from digisom.bridge.limits import CONFIRMATIONS_DEFAULT, CONFIRMATIONS_MAX
 from digisom.bridge.model import IssueRequest
-from digisom.bridge.screening import BlocklistScreen
+from digisom.bridge.screening import BlocklistScreen, EveryScreen
 from digisom.commands._common import DbOption
 from digisom.errors import DigisomError
 
@@ -40,8 +40,12 @@ def _open(db: str | None) -> Any:
     return open_store(parse_database_url(db))
 
 
-def _screen(blocklist: Path | None) -> BlocklistScreen:
-    return BlocklistScreen.from_file(blocklist) if blocklist else BlocklistScreen()
+def _screen(store: Any, blocklist: Path | None) -> EveryScreen:
+    """The sanctions lists (address files and lists in the database), then the blocklist."""
+    from digisom.compliance.bridge_screen import SanctionsAddressScreen
+
+    operator = BlocklistScreen.from_file(blocklist) if blocklist else BlocklistScreen()
+    return EveryScreen(SanctionsAddressScreen.load(store), operator)
 
 
 @app.command("reconcile")
@@ -136,7 +140,9 @@ def issue(
     try:
         store = _open(db)
         try:
-            service = BridgeService(store, _screen(blocklist), int(connect(rpc).eth.chain_id))
+            service = BridgeService(
+                store, _screen(store, blocklist), int(connect(rpc).eth.chain_id)
+            )
             request = IssueRequest(key, symbol, from_account, to, amount_minor)
             result = service.issue(request)
         finally:
@@ -175,7 +181,7 @@ def run(
         store = _open(db)
         try:
             relayer = Relayer(store, w3, signer, confirmations)
-            indexer = Indexer(store, w3, signer.address, _screen(blocklist), confirmations)
+            indexer = Indexer(store, w3, signer.address, _screen(store, blocklist), confirmations)
             for round_index in range(steps):
                 sent = relayer.step()
                 seen = indexer.step()
