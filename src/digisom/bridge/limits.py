@@ -22,6 +22,10 @@ BLOCKS_PER_STEP_MAX: Final = 500
 """Blocks the indexer takes in one step; a long catch-up runs in several steps."""
 HOLDER_LOG_BLOCKS_MAX: Final = 5_000
 """Blocks per eth_getLogs request when replaying a token's holders (public RPCs cap ranges)."""
+PAYOUT_BLOCKS_BACK_MAX: Final = 200_000
+"""How far back the portal's payout feed looks (about a week of BNB Smart Chain blocks)."""
+PAYOUTS_SHOWN_MAX: Final = 200
+"""Payments the feed lists, newest first."""
 EVENTS_PER_STEP_MAX: Final = 500
 """Confirmed redemption events turned into ledger transfers and burns in one step."""
 REORG_DEPTH_MAX: Final = 128

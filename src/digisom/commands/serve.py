@@ -72,6 +72,13 @@ def serve(
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         app = create_app(url, expiry_interval_s=settings.expiry_interval_s)
+        if local_chain is not None:
+            from digisom.chain.client import connect
+            from digisom.web.sources import PublicSources, chain_payouts
+
+            app.state.public_sources = PublicSources(
+                payouts=chain_payouts(connect(local_chain.rpc_url))
+            )
         typer.echo(f"digisom: serving {url.redacted()} on http://{host}:{port} (docs at /docs)")
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from digisom.bridge.payouts import recent_payouts
 from digisom.reserve.holdings import BACKING_PREFIX
 from digisom.reserve.por.proof import PublishedRoot
 from digisom.reserve.por_store import list_roots
@@ -106,8 +108,30 @@ def stored_valuations(store: LedgerStore) -> Sequence[ReserveValuation]:
 
 
 def no_payouts(_: LedgerStore) -> Sequence[TreasuryPayout]:
-    """The default until the bridge's indexer records DSOM payouts: none."""
+    """The default when the server follows no chain: none."""
     return ()
+
+
+def chain_payouts(w3: Any) -> Callable[[LedgerStore], Sequence[TreasuryPayout]]:
+    """The DSOM batch payouts on the chain `w3` follows, read back from its events."""
+
+    def read(store: LedgerStore) -> Sequence[TreasuryPayout]:
+        return [
+            TreasuryPayout(
+                chain_id=p.chain_id,
+                tx_hash=p.tx_hash,
+                block_number=p.block_number,
+                timestamp=datetime.fromtimestamp(p.timestamp_s, tz=UTC).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                ),
+                to_address=p.recipient,
+                amount_minor=p.amount_minor,
+                purpose=f"DSOM batch payout from {p.payer}",
+            )
+            for p in recent_payouts(store, w3)
+        ]
+
+    return read
 
 
 def stored_latest_root(store: LedgerStore) -> RootRecord | None:
