@@ -1,17 +1,19 @@
-"""The portal's and the console's pages: static HTML files served with strict security headers.
+"""The portal's and the console's pages, served with strict security headers.
 
-The pages contain no data; their scripts fetch it, so one HTML file serves every state and the
-server never interpolates untrusted text into markup. The Content-Security-Policy allows scripts
-and styles from this origin only, which keeps the console's API key (in sessionStorage) out of
-reach of injected scripts.
+Each page is a Jinja2 template extending `pages/_base.html` (head, navigation, footer), rendered
+once when the router is built: the pages contain no data, their scripts fetch it, so one rendering
+serves every state and the server never interpolates untrusted text into markup. The
+Content-Security-Policy allows scripts and styles from this origin only, which keeps the
+console's API key (in sessionStorage) out of reach of injected scripts.
 """
 
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+import jinja2
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 
 WEB_DIR: Final = Path(__file__).resolve().parent
 PAGES_DIR: Final = WEB_DIR / "pages"
@@ -40,16 +42,34 @@ PAGES: Final = {
 router = APIRouter(include_in_schema=False)
 
 
-def _page_route(file_name: str) -> Callable[[], FileResponse]:
-    """A handler serving one page file (a closure, so each route has its own path)."""
-    path = PAGES_DIR / file_name
+NAVIGATION: Final = (
+    ("/", "Supply"),
+    ("/reserves", "Reserves"),
+    ("/proof", "Proof of liabilities"),
+    ("/treasury", "Treasury payouts"),
+    ("/statistics", "Statistics"),
+    ("/console", "Operator console"),
+)
 
-    def page() -> FileResponse:
-        return FileResponse(path, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(PAGES_DIR),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
 
-    page.__name__ = f"page_{path.stem}"
+
+def _page_route(url: str, file_name: str) -> Callable[[], Response]:
+    """A handler serving one page, rendered now (a closure, so each route has its own path)."""
+    html = _templates.get_template(file_name).render(path=url, nav=NAVIGATION)
+
+    def page() -> Response:
+        return Response(html, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+
+    page.__name__ = f"page_{Path(file_name).stem}"
     return page
 
 
 for _url, _file in PAGES.items():
-    router.add_api_route(_url, _page_route(_file), methods=["GET", "HEAD"])
+    router.add_api_route(_url, _page_route(_url, _file), methods=["GET", "HEAD"])
