@@ -19,3 +19,5 @@ class Settings(BaseSettings):
     port: int = 8000
     expiry_interval_s: float = 1.0
     """How often the server releases pending transfers whose timeout passed."""
+    clawback_interval_s: float = 60.0
+    """How often the server returns the unspent rest of expired subsidy programmes."""

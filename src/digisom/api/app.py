@@ -1,8 +1,10 @@
-"""The FastAPI application: routers, error shapes, request size limit, background expiry."""
+"""The FastAPI application: routers, error shapes, request size limit, background jobs (expiry
+of pending transfers, clawback of expired subsidies)."""
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -23,27 +25,37 @@ from digisom.api.routes import (
 from digisom.api.routes import por as por_routes
 from digisom.errors import DigisomError, NotFound
 from digisom.limits import REQUEST_BODY_BYTES_MAX
+from digisom.platform.subsidies import clawback
 from digisom.storage.factory import open_store
 from digisom.storage.urls import DatabaseUrl
 
 log = logging.getLogger("digisom.api")
 
 
-def create_app(url: DatabaseUrl, *, expiry_interval_s: float = 0.0) -> FastAPI:
+def create_app(
+    url: DatabaseUrl, *, expiry_interval_s: float = 0.0, clawback_interval_s: float = 0.0
+) -> FastAPI:
     """Build the app on `url` (migrated here, once). With `expiry_interval_s` > 0 a background
-    task releases pending transfers whose timeout passed, even when no batch arrives."""
+    task releases pending transfers whose timeout passed, even when no batch arrives; with
+    `clawback_interval_s` > 0 another returns the unspent rest of expired subsidies."""
     open_store(url).close()
     pool = LedgerPool(url)
+    jobs: list[tuple[str, float, Callable[[], object]]] = [
+        ("expiring pending transfers", expiry_interval_s, lambda: pool.get().expire_pending()),
+        ("subsidy clawback", clawback_interval_s, lambda: clawback(pool.get(), time.time_ns())),
+    ]
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        task = None
-        if expiry_interval_s > 0:
-            task = asyncio.create_task(_expire_forever(pool, expiry_interval_s))
+        tasks = [
+            asyncio.create_task(_every(name, interval_s, job))
+            for name, interval_s, job in jobs
+            if interval_s > 0
+        ]
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
             pool.close()
 
@@ -84,11 +96,11 @@ def create_app(url: DatabaseUrl, *, expiry_interval_s: float = 0.0) -> FastAPI:
     return app
 
 
-async def _expire_forever(pool: LedgerPool, interval_s: float) -> None:
-    """Release expired pending transfers every `interval_s`, on a worker thread."""
+async def _every(name: str, interval_s: float, job: Callable[[], object]) -> None:
+    """Run `job` every `interval_s` on a worker thread; a failure is logged and the timer lives."""
     while True:
         await asyncio.sleep(interval_s)
         try:
-            await asyncio.to_thread(lambda: pool.get().expire_pending())
-        except Exception:  # keep the timer alive; the failure is logged, not swallowed
-            log.exception("expiring pending transfers failed")
+            await asyncio.to_thread(job)
+        except Exception:
+            log.exception("%s failed", name)

@@ -71,7 +71,11 @@ def serve(
     # `finally` below stop the chain cleanly (anvil writes its state dump when told to stop).
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        app = create_app(url, expiry_interval_s=settings.expiry_interval_s)
+        app = create_app(
+            url,
+            expiry_interval_s=settings.expiry_interval_s,
+            clawback_interval_s=settings.clawback_interval_s,
+        )
         if local_chain is not None:
             from digisom.chain.client import connect
             from digisom.web.sources import PublicSources, chain_payouts
