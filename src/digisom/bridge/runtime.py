@@ -8,6 +8,7 @@ runs the relayer, the indexer and the reconciler in a background thread.
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ log = logging.getLogger("digisom.chain")
 
 BRIDGE_INTERVAL_S = 2.0
 """Pause between rounds of relayer, indexer and reconciler."""
+SCREEN_RELOAD_S = 600.0
+"""How often the bridge loop re-reads the sanctions lists from the database."""
 LOCAL_CONFIRMATIONS = 1
 """anvil mines a block per transaction and never reorganises by itself: one block suffices."""
 
@@ -107,8 +110,13 @@ def _bridge_loop(chain: LocalChain, url: DatabaseUrl, w3: Any, signer: Any) -> N
         screen = SanctionsAddressScreen.load(store)
         log.info("bridge screening against %s sanctioned addresses", len(screen))
         indexer = Indexer(store, w3, signer.address, screen, confirmations)
+        loaded_at = time.monotonic()
         while not chain._stop.wait(BRIDGE_INTERVAL_S):
             try:
+                if time.monotonic() - loaded_at > SCREEN_RELOAD_S:
+                    # A list loaded since (digisom compliance lists load) takes effect here.
+                    indexer.screen = SanctionsAddressScreen.load(store)
+                    loaded_at = time.monotonic()
                 relayer.step()
                 indexer.step()
                 for result in reconcile(store, w3):
