@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 
+from digisom.benchmarks import POSTGRES_BENCH_URL
 from digisom.errors import invariant
 from digisom.ledger.model import Account, Transfer
 from digisom.ledger.service import BatchResult, Ledger
@@ -27,7 +28,6 @@ from digisom.storage.codec import b16
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
 
-POSTGRES_BENCH_URL = "postgresql://postgres@127.0.0.1:5432/test"
 BASELINE_SECONDS_MAX = 10.0
 """The naive loop runs at most this long (or until it has done as many transfers as asked)."""
 WALLET_CODE = 10

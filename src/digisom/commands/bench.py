@@ -1,8 +1,21 @@
 """`digisom bench ...`: speed measurements that print one JSON object each (not tests)."""
 
+from typing import Annotated, Literal
+
 import typer
 
+from digisom.benchmarks import POSTGRES_BENCH_URL
+
 app = typer.Typer(help="Benchmarks; each prints one JSON object.", no_args_is_help=True)
+
+BenchDb = Annotated[Literal["sqlite", "postgres"], typer.Option("--db", help="sqlite or postgres")]
+PostgresUrl = Annotated[
+    str,
+    typer.Option(
+        "--postgres-url",
+        help="Server for --db postgres; the run uses a fresh schema and drops it",
+    ),
+]
 
 
 @app.command("screening")
@@ -32,14 +45,10 @@ def chain(
 
 @app.command("ledger")
 def ledger(
-    db: str = typer.Option("sqlite", "--db", help="sqlite or postgres"),
+    db: BenchDb = "sqlite",
     accounts: int = typer.Option(100_000, "--accounts", min=2),
     transfers: int = typer.Option(1_000_000, "--transfers", min=1),
-    postgres_url: str = typer.Option(
-        "postgresql://postgres@127.0.0.1:5432/test",
-        "--postgres-url",
-        help="Server for --db postgres; the run uses a fresh schema and drops it",
-    ),
+    postgres_url: PostgresUrl = POSTGRES_BENCH_URL,
     as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
 ) -> None:
     """Batched create_transfers (8,190 a batch, durable) against one transaction per transfer."""
@@ -47,8 +56,6 @@ def ledger(
 
     from digisom.benchmarks.ledger import run_ledger_benchmark
 
-    if db not in ("sqlite", "postgres"):
-        raise typer.BadParameter("--db is sqlite or postgres")
     report = run_ledger_benchmark(db, accounts, transfers, postgres_url)
     typer.echo(json.dumps(report))
 
@@ -84,12 +91,8 @@ def bridge(
 @app.command("payroll")
 def payroll(
     recipients: int = typer.Option(100_000, "--recipients", min=1, max=1_000_000),
-    db: str = typer.Option("sqlite", "--db", help="sqlite or postgres"),
-    postgres_url: str = typer.Option(
-        "postgresql://postgres@127.0.0.1:5432/test",
-        "--postgres-url",
-        help="Server for --db postgres; the run uses a fresh schema and drops it",
-    ),
+    db: BenchDb = "sqlite",
+    postgres_url: PostgresUrl = POSTGRES_BENCH_URL,
     as_json: bool = typer.Option(True, "--json", help="Print JSON (the only output format)."),
 ) -> None:
     """A Treasury payroll through the REST API: upload to every payment posted, in seconds."""
@@ -97,8 +100,6 @@ def payroll(
 
     from digisom.benchmarks.payroll import run_payroll_benchmark
 
-    if db not in ("sqlite", "postgres"):
-        raise typer.BadParameter("--db is sqlite or postgres")
     typer.echo(json.dumps(run_payroll_benchmark(recipients, db, postgres_url)))
 
 

@@ -48,6 +48,14 @@ def _screen(store: Any, blocklist: Path | None) -> EveryScreen:
     return EveryScreen(SanctionsAddressScreen.load(store), operator)
 
 
+def _service(store: Any, rpc: str, screen: Any) -> Any:
+    """The bridge service for the chain at `rpc` (its chain id read from the node)."""
+    from digisom.bridge.service import BridgeService
+    from digisom.chain.client import connect
+
+    return BridgeService(store, screen, int(connect(rpc).eth.chain_id))
+
+
 @app.command("reconcile")
 def reconcile(rpc: RpcOption, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Check totalSupply == escrow balance for every token; exit 1 (and alert) on a gap."""
@@ -84,13 +92,10 @@ def register_token(
     db: DbOption = None,
 ) -> None:
     """Register a token and create its escrow account in the ledger (retry-safe)."""
-    from digisom.bridge.service import BridgeService
-    from digisom.chain.client import connect
-
     try:
         store = _open(db)
         try:
-            service = BridgeService(store, BlocklistScreen(), int(connect(rpc).eth.chain_id))
+            service = _service(store, rpc, BlocklistScreen())
             token = service.register_token(symbol, address, decimals, start_block)
         finally:
             store.close()
@@ -107,13 +112,10 @@ def register_holder(
     db: DbOption = None,
 ) -> None:
     """Name the ledger account that redemptions from an address are paid to."""
-    from digisom.bridge.service import BridgeService
-    from digisom.chain.client import connect
-
     try:
         store = _open(db)
         try:
-            service = BridgeService(store, BlocklistScreen(), int(connect(rpc).eth.chain_id))
+            service = _service(store, rpc, BlocklistScreen())
             service.register_holder(address, account)
         finally:
             store.close()
@@ -134,15 +136,10 @@ def issue(
     as_json: JsonOption = False,
 ) -> None:
     """Reserve the som and queue the mint (`bridge run` sends it); safe to repeat."""
-    from digisom.bridge.service import BridgeService
-    from digisom.chain.client import connect
-
     try:
         store = _open(db)
         try:
-            service = BridgeService(
-                store, _screen(store, blocklist), int(connect(rpc).eth.chain_id)
-            )
+            service = _service(store, rpc, _screen(store, blocklist))
             request = IssueRequest(key, symbol, from_account, to, amount_minor)
             result = service.issue(request)
         finally:
