@@ -35,3 +35,9 @@ LEDGER_KGS: Final = 417
 
 API_KEY_BYTES: Final = 32
 """Random bytes in an API key (256 bits), printed once and stored only as a hash."""
+
+ACCOUNT_INDEX_TAIL_TRANSFERS_MAX: Final = 16 * BATCH_EVENTS_MAX
+"""Transfers left out of the per-account index before a batch folds them in (131,040).
+
+Larger: fewer folds (each rewrites most of the index's pages once) but a longer range scan for
+every listing of an account's transfers. Sixteen full batches keep that scan near 20 ms."""

@@ -6,7 +6,8 @@ Checks, each reported separately:
 2. every account's four balances equal what its transfers and their pending states imply;
 3. per ledger, debits equal credits (posted and pending alike);
 4. no balance flag is violated;
-5. every post or void resolves a pending transfer whose recorded state agrees with it.
+5. every post or void resolves a pending transfer whose recorded state agrees with it;
+6. the per-account index lists each folded transfer under both its accounts and nothing else.
 Runs on a live database with one streaming pass over each table.
 """
 
@@ -56,6 +57,7 @@ def verify(store: LedgerStore) -> VerifyReport:
     with store.read_snapshot():
         _verify_journal(store, report)
         _verify_balances(store, report)
+        _verify_account_index(store, report)
     return report
 
 
@@ -167,6 +169,19 @@ def _verify_balances(store: LedgerStore, report: VerifyReport) -> None:
         }
         if dpo != cpo or dp != cp:
             report.add(f"ledger {ledger}: debits do not equal credits")
+
+
+def _verify_account_index(store: LedgerStore, report: VerifyReport) -> None:
+    """The index is derived from the transfers (no money depends on it), but a wrong one would
+    hide transfers from an account's statement, so it is checked too."""
+    c = store.account_index_counts()
+    if not c["entries"] == c["matching"] == 2 * c["folded"]:
+        report.add(
+            f"account index: {c['entries']} entries, {c['matching']} matching a transfer, "
+            f"{2 * c['folded']} expected for {c['folded']} folded transfers"
+        )
+    if c["tail"] != c["tail_recorded"]:
+        report.add(f"account index: tail of {c['tail']} transfers, {c['tail_recorded']} recorded")
 
 
 def _check_flags(account_id: int, flags: int, balances: Balances, report: VerifyReport) -> None:

@@ -16,6 +16,7 @@ from digisom.errors import invariant
 from digisom.ledger.engine import AccountRecord, Balances, BatchState, PendingRecord
 from digisom.ledger.journal import RecordKind
 from digisom.ledger.model import GENESIS_HASH, JournalHead, PendingStatus, Transfer
+from digisom.limits import ACCOUNT_INDEX_TAIL_TRANSFERS_MAX
 from digisom.storage.codec import (
     ACCOUNT_COLUMNS,
     ACCOUNT_SELECT,
@@ -76,6 +77,8 @@ class LedgerStore(abc.ABC):
     kind: str
     p: str
     """The driver's placeholder: "?" (sqlite3) or "%s" (psycopg)."""
+    account_index_tail_max: int = ACCOUNT_INDEX_TAIL_TRANSFERS_MAX
+    """When the unindexed tail is folded into the per-account index (tests make it small)."""
 
     # -- dialect hooks ---------------------------------------------------------------------
     @abc.abstractmethod
@@ -183,20 +186,36 @@ class LedgerStore(abc.ABC):
     def account_transfers(
         self, account_id: int, after_timestamp: int, limit: int
     ) -> list[Transfer]:
-        """Transfers touching the account, in timestamp order, after a cursor (a timestamp)."""
+        """Transfers touching the account, in timestamp order, after a cursor (a timestamp).
+
+        Two parts in one statement (one consistent read): the folded index up to its
+        `through_timestamp`, and a range scan of the unindexed tail after it. Each part is
+        limited on its own, in timestamp order, so a busy account stops early.
+        """
         p = self.p
         key = b16(account_id)
+        columns = ", ".join("t." + c.strip() for c in TRANSFER_COLUMNS.split(","))
+        through = "(SELECT through_timestamp FROM account_index_state)"
         rows = self._query(
             f"SELECT {TRANSFER_COLUMNS} FROM ("
-            f" SELECT {TRANSFER_COLUMNS} FROM transfers WHERE debit_account_id = {p}"
-            f"  AND timestamp > {p}"
+            f" SELECT * FROM (SELECT {columns} FROM account_index x"
+            f"  JOIN transfers t ON t.timestamp = x.timestamp"
+            f"  WHERE x.account_id = {p} AND x.timestamp > {p} AND x.timestamp <= {through}"
+            f"  ORDER BY x.timestamp LIMIT {p}) AS indexed"
             f" UNION ALL"
-            f" SELECT {TRANSFER_COLUMNS} FROM transfers WHERE credit_account_id = {p}"
-            f"  AND timestamp > {p}"
+            f" SELECT * FROM (SELECT {columns} FROM transfers t"
+            f"  WHERE t.timestamp > {through} AND t.timestamp > {p}"
+            f"  AND (t.debit_account_id = {p} OR t.credit_account_id = {p})"
+            f"  ORDER BY t.timestamp LIMIT {p}) AS tail"
             f") AS touching ORDER BY timestamp LIMIT {p}",
-            (key, after_timestamp, key, after_timestamp, limit),
+            (key, after_timestamp, limit, after_timestamp, key, key, limit, limit),
         )
         return [transfer_from_row(row) for row in rows]
+
+    def account_index_state(self) -> tuple[int, int]:
+        """(through_timestamp, tail_count) of the per-account index."""
+        row = self._query("SELECT through_timestamp, tail_count FROM account_index_state")[0]
+        return int(row[0]), int(row[1])
 
     def account_history(
         self, account_id: int, after_timestamp: int, limit: int
@@ -271,6 +290,7 @@ class LedgerStore(abc.ABC):
             self._bulk_insert(
                 "transfers", TRANSFER_COLUMNS, [transfer_row(t) for t in state.new_transfers]
             )
+            self._grow_account_index_tail(len(state.new_transfers))
         if state.new_pending_ids:
             self._bulk_insert(
                 "pending_transfers",
@@ -318,6 +338,56 @@ class LedgerStore(abc.ABC):
             ),
         )
 
+    def account_index_counts(self) -> dict[str, int]:
+        """What `verify` compares: index entries, those matching a transfer's account at the
+        same timestamp, transfers folded and in the tail, and the tail length recorded."""
+        through, tail_recorded = self.account_index_state()
+        p = self.p
+        count = self._count
+        return {
+            "entries": count("SELECT COUNT(*) FROM account_index"),
+            "matching": count(
+                "SELECT COUNT(*) FROM account_index x JOIN transfers t ON t.timestamp = x.timestamp"
+                " AND (t.debit_account_id = x.account_id OR t.credit_account_id = x.account_id)"
+                f" WHERE x.timestamp <= {p}",
+                through,
+            ),
+            "folded": count(f"SELECT COUNT(*) FROM transfers WHERE timestamp <= {p}", through),
+            "tail": count(f"SELECT COUNT(*) FROM transfers WHERE timestamp > {p}", through),
+            "tail_recorded": tail_recorded,
+        }
+
+    def _grow_account_index_tail(self, count: int) -> None:
+        """Count a batch's transfers into the unindexed tail; fold the tail once it is long."""
+        rows = self._query(
+            f"UPDATE account_index_state SET tail_count = tail_count + {self.p} "
+            "RETURNING tail_count",
+            (count,),
+        )
+        if int(rows[0][0]) >= self.account_index_tail_max:
+            self.fold_account_index()
+
+    def fold_account_index(self) -> None:
+        """Move the tail into the per-account index: one sorted insert, then the new marker.
+
+        Inside the caller's write transaction: the entries and the marker commit together, so a
+        reader sees each transfer either in the index or in the tail, never in both or neither.
+        """
+        self._execute(
+            "INSERT INTO account_index (account_id, timestamp) "
+            "SELECT account_id, timestamp FROM ("
+            " SELECT debit_account_id AS account_id, timestamp FROM transfers"
+            "  WHERE timestamp > (SELECT through_timestamp FROM account_index_state)"
+            " UNION ALL"
+            " SELECT credit_account_id AS account_id, timestamp FROM transfers"
+            "  WHERE timestamp > (SELECT through_timestamp FROM account_index_state)"
+            ") AS tail ORDER BY account_id, timestamp"
+        )
+        self._execute(
+            "UPDATE account_index_state SET tail_count = 0, through_timestamp = "
+            "COALESCE((SELECT MAX(timestamp) FROM transfers), through_timestamp)"
+        )
+
     # -- API keys (plain admin records; no repository pattern) -----------------------------
     def insert_api_key(self, key_hash: bytes, role: str, label: str, created_at_ns: int) -> int:
         p = self.p
@@ -339,6 +409,9 @@ class LedgerStore(abc.ABC):
 
     def count_api_keys(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM api_keys")[0][0])
+
+    def _count(self, sql: str, *params: Any) -> int:
+        return int(self._query(sql, params)[0][0])
 
     def count_rows(self, table: str) -> int:
         invariant(table.isidentifier(), "table name")
