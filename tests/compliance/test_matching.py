@@ -94,15 +94,9 @@ def _cross_script_rows() -> list[tuple[str, str, float]]:
     return [(row[0], row[1], float(row[2])) for row in csv.reader(lines)]
 
 
-# Han characters read in Korean (hanja) need Korean readings, surnames above all (金 as the
-# surname Kim, not gim/geum): neither ICU (Mandarin pinyin) nor pykakasi (Japanese) has them.
-_NEEDS_KOREAN_READINGS = {"金正恩"}
-
-
 @pytest.mark.parametrize("query,expected,minimum", _cross_script_rows())
 def test_watchman_cross_script_pairs(query: str, expected: str, minimum: float) -> None:
-    if query in _NEEDS_KOREAN_READINGS:
-        pytest.xfail("needs Korean (hanja) readings of Han characters, surnames first")
+    # 金正恩 (Korean read from Han characters, `korean.py`) included: every pair must pass.
     assert compare_pair(query, expected) >= minimum
 
 
@@ -132,7 +126,9 @@ def test_han_names_are_read_in_chinese_and_japanese() -> None:
 def test_other_scripts_get_no_japanese_reading() -> None:
     # Simplified characters have no Japanese reading: a partial reading would only add noise.
     assert len(name_variants("习近平")) == 1
-    for name in ["Ңурбек Өмүрбеков", "Иван Иванов", "김정은", "محمد علي", "Ivan Ivanov"]:
+    # Hangul gets Korean readings (test_korean.py), never a Japanese one.
+    assert READING_JAPANESE not in {form.reading for form in name_variants("김정은")}
+    for name in ["Ңурбек Өмүрбеков", "Иван Иванов", "محمد علي", "Ivan Ivanov"]:
         forms = name_variants(name)
         assert len(forms) == 1
         assert forms[0] == normalize_name(name)

@@ -25,6 +25,15 @@ PHONETIC_KEY_CHARS_MIN = 3
 # Leading characters of a token used as a prefix blocking key (catches typos at the end).
 PREFIX_KEY_CHARS = 4
 
+# Korean readings of names in Han characters or Hangul (`screening/korean.py`): a name is read as
+# Korean only if it has a Korean name's shape, a surname and a given name of at most this many
+# syllables; one in Han characters (far more often Chinese or Japanese) needs at least this many
+# characters in all (李明 does not qualify, 金正恩 does). A name gets at most this many Korean
+# forms (one McCune-Reischauer, the rest Revised Romanization, one per spelling of the surname).
+KOREAN_GIVEN_CHARS_MAX = 2
+KOREAN_HAN_CHARS_MIN = 3
+KOREAN_READINGS_MAX = 4
+
 # Token similarity.
 TOKEN_MATCH_MIN = 0.70  # below this two tokens are not aligned at all
 INITIAL_SIMILARITY = 0.80  # "V" against "Vladimir"

@@ -10,7 +10,11 @@ ICU reads Han characters as Mandarin pinyin, which is right for Chinese names an
 Japanese ones (山田太郎 → "shan tian tai lang", listed as "Yamada Taro"). So a name written in Han
 characters or kana also gets a second form, its Japanese reading (pykakasi's dictionary, Hepburn
 with long vowels folded the way passports and sanctions lists write them: 後藤 → "goto", 工藤会 →
-"kudo kai"). `name_variants` returns both; the screener and the pair comparison keep the better.
+"kudo kai"). A name in Han characters or Hangul with the shape of a Korean name (a Korean
+surname, then one or two syllables) also gets Korean readings, romanized as the lists write Korean
+names (`korean.py`: 金正恩 and 김정은 → "kim jong un", "kim jeong eun"; ICU alone gives "gim
+jeong eun" for the Hangul).
+`name_variants` returns every form; the screener and the pair comparison keep the best.
 """
 
 import re
@@ -24,6 +28,7 @@ from rigour.text import ascii_text
 from rigour.text.scripts import text_scripts
 
 from digisom.compliance.limits import INITIAL_WEIGHT, NAME_CHARS_MAX, NAME_TOKENS_MAX
+from digisom.compliance.screening.korean import korean_readings
 from digisom.compliance.screening.phonetic import phonetic_code
 
 # Scripts that leave short vowels unwritten (abjads) or imply them (Thai): a romanized list name
@@ -34,6 +39,8 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _TRANSLIT_CACHE_MAX = 200_000
 # Scripts whose names may be Japanese and so also get a Japanese reading.
 JAPANESE_SCRIPTS = frozenset({"Han", "Hiragana", "Katakana"})
+# Scripts whose names may be Korean and so may also get Korean readings (`korean.py`).
+KOREAN_SCRIPTS = frozenset({"Han", "Hangul"})
 READING_DEFAULT = "translit"
 READING_JAPANESE = "ja-hepburn"
 _VOWELS = frozenset("aeiou")
@@ -57,7 +64,8 @@ class NameForm:
     weight: int
     """Total characters of the tokens: how much evidence the name carries."""
     reading: str = READING_DEFAULT
-    """Which reading produced the tokens: "translit" (rigour/ICU) or "ja-hepburn" (Japanese)."""
+    """Which reading produced the tokens: "translit" (rigour/ICU), "ja-hepburn" (Japanese), or
+    "ko-mr" / "ko-rr" (Korean, McCune-Reischauer or Revised Romanization)."""
 
 
 def token_weight(token: str) -> int:
@@ -165,17 +173,33 @@ def normalize_name(name: str) -> NameForm:
 
 def name_variants(name: str) -> tuple[NameForm, ...]:
     """Every form of a name worth comparing: its transliteration (`normalize_name`) first, then,
-    for a name in Han characters or kana, its Japanese reading.
+    for a name in Han characters or kana, its Japanese reading, then, for a name in Han
+    characters or Hangul with the shape of a Korean name, its Korean readings
+    (`korean.korean_readings`).
 
-    No reading is given if a character has none, or if it equals the transliteration.
+    No reading is given if a character has none, or if it repeats an earlier form.
     """
     name = name[:NAME_CHARS_MAX]
     raw_tokens = _raw_tokens(name)
     scripts = text_scripts(name)
     form = _transliterated(name, raw_tokens, scripts)
-    if name.isascii() or not scripts & JAPANESE_SCRIPTS:
+    if name.isascii() or not scripts & (JAPANESE_SCRIPTS | KOREAN_SCRIPTS):
         return (form,)
-    japanese = _japanese(name, raw_tokens)
-    if japanese is None or not japanese.tokens or japanese.tokens == form.tokens:
-        return (form,)
-    return (form, japanese)
+    forms = [form]
+    japanese = _japanese(name, raw_tokens) if scripts & JAPANESE_SCRIPTS else None
+    if japanese is not None and japanese.tokens:
+        forms.append(japanese)
+    for korean in korean_readings(name):
+        forms.append(_form(name, list(korean.tokens), False, korean.reading))
+    return tuple(_distinct(forms))
+
+
+def _distinct(forms: list[NameForm]) -> list[NameForm]:
+    """The forms whose tokens no earlier form has: a repeat would only be scored twice."""
+    seen: set[tuple[str, ...]] = set()
+    kept: list[NameForm] = []
+    for form in forms:
+        if form.tokens not in seen:
+            seen.add(form.tokens)
+            kept.append(form)
+    return kept
