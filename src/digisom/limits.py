@@ -41,3 +41,9 @@ ACCOUNT_INDEX_TAIL_TRANSFERS_MAX: Final = 16 * BATCH_EVENTS_MAX
 
 Larger: fewer folds (each rewrites most of the index's pages once) but a longer range scan for
 every listing of an account's transfers. Sixteen full batches keep that scan near 20 ms."""
+
+BALANCE_CHECKPOINT_BATCHES: Final = 16
+"""Batches whose new balances are only logged before one writes them all into `balances`.
+
+Larger: fewer checkpoints (each rewrites the balances of every account changed since the last),
+more memory for the balances read through the log (up to 16 x 16,380 accounts, about 30 MiB)."""

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from digisom.cli import app
 from digisom.errors import InvalidInput
+from digisom.export.dump import export_rows
 from digisom.export.load import import_all
 from digisom.export.tables import ALL_TABLES
 from digisom.ledger.service import Ledger
@@ -61,12 +62,9 @@ def _table_rows(store: LedgerStore) -> dict[str, list[tuple[object, ...]]]:
     rows = {}
     with store.read_snapshot():
         for table in ALL_TABLES:
-            names = ", ".join(c.name for c in table.columns)
             rows[table.name] = [
                 tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
-                for row in store._stream(
-                    f"SELECT {names} FROM {table.name} ORDER BY {table.order_by}"
-                )
+                for row in export_rows(store, table)
             ]
     return rows
 

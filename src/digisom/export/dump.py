@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,13 +117,12 @@ def export_all(store: LedgerStore, out_dir: Path, file_format: str) -> ExportSum
 def _export_table(
     store: LedgerStore, table: Table, directory: Path, file_format: str
 ) -> dict[str, Any]:
-    names = ", ".join(c.name for c in table.columns)
     path = directory / f"{table.name}.{file_format}"
     writer = _Writer(path, arrow_schema(table), file_format)
     count = 0
     try:
         pending: list[Any] = []
-        for row in store._stream(f"SELECT {names} FROM {table.name} ORDER BY {table.order_by}"):
+        for row in export_rows(store, table):
             pending.append(row)
             if len(pending) == ROWS_PER_BATCH:
                 writer.write(_columns(table, pending))
@@ -141,6 +141,15 @@ def _export_table(
             {"name": c.name, "kind": c.kind.value, "nullable": c.nullable} for c in table.columns
         ],
     }
+
+
+def export_rows(store: LedgerStore, table: Table) -> Iterator[Any]:
+    """A table's rows in its export order. Balances come with the balance log applied (as a
+    checkpoint would write them), so an export holds every balance and no log."""
+    if table.name == "balances":
+        return store.iter_balance_rows()
+    names = ", ".join(c.name for c in table.columns)
+    return store._stream(f"SELECT {names} FROM {table.name} ORDER BY {table.order_by}")
 
 
 def _columns(table: Table, rows: list[Any]) -> list[list[Any]]:

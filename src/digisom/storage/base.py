@@ -8,7 +8,7 @@ a batch reads the state it needs and writes its result inside one transaction th
 
 import abc
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from digisom.errors import invariant
 from digisom.ledger.engine import AccountRecord, Balances, BatchState, PendingRecord
 from digisom.ledger.journal import RecordKind
 from digisom.ledger.model import GENESIS_HASH, JournalHead, PendingStatus, Transfer
-from digisom.limits import ACCOUNT_INDEX_TAIL_TRANSFERS_MAX
+from digisom.limits import ACCOUNT_INDEX_TAIL_TRANSFERS_MAX, BALANCE_CHECKPOINT_BATCHES
 from digisom.storage.codec import (
     ACCOUNT_COLUMNS,
     ACCOUNT_SELECT,
@@ -26,8 +26,10 @@ from digisom.storage.codec import (
     account_row,
     b16,
     balance_row,
+    pack_balances,
     transfer_from_row,
     transfer_row,
+    unpack_balances,
 )
 
 STATUS_CODES = {
@@ -79,6 +81,16 @@ class LedgerStore(abc.ABC):
     """The driver's placeholder: "?" (sqlite3) or "%s" (psycopg)."""
     account_index_tail_max: int = ACCOUNT_INDEX_TAIL_TRANSFERS_MAX
     """When the unindexed tail is folded into the per-account index (tests make it small)."""
+    balance_checkpoint_batches: int = BALANCE_CHECKPOINT_BATCHES
+    """Balance log rows written before a checkpoint (tests make it small)."""
+
+    def __init__(self) -> None:
+        self._logged: dict[int, Balances] = {}
+        """Balances newer than the `balances` rows: the log replayed, newest wins."""
+        self._logged_through = -1
+        """The checkpoint height `_logged` sits on; -1 when unknown (replay it all)."""
+        self._logged_height = -1
+        """The height of the last log row replayed into `_logged`."""
 
     # -- dialect hooks ---------------------------------------------------------------------
     @abc.abstractmethod
@@ -91,6 +103,11 @@ class LedgerStore(abc.ABC):
     @abc.abstractmethod
     def read_snapshot(self) -> AbstractContextManager[None]:
         """A read-only transaction: every query inside sees the same committed state."""
+
+    @property
+    @abc.abstractmethod
+    def in_transaction(self) -> bool:
+        """Whether a transaction (read or write) is open on the connection."""
 
     @abc.abstractmethod
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]: ...
@@ -137,11 +154,20 @@ class LedgerStore(abc.ABC):
         balances: dict[int, Balances] = {}
         if not ids:
             return records, balances
-        for row in self._select_by_ids(ACCOUNT_SELECT, "a.id", ids):
+        with self._consistent():
+            self._replay_balance_log()
+            rows = self._select_by_ids(ACCOUNT_SELECT, "a.id", ids)
+        logged = self._logged
+        for row in rows:
             record, balance = account_from_row(row)
-            records[record.account.id] = record
-            balances[record.account.id] = balance
+            account_id = record.account.id
+            records[account_id] = record
+            balances[account_id] = logged.get(account_id, balance)
         return records, balances
+
+    def _consistent(self) -> AbstractContextManager[None]:
+        """The caller's transaction if one is open, else a read snapshot of its own."""
+        return nullcontext() if self.in_transaction else self.read_snapshot()
 
     def load_transfers(self, ids: Collection[int]) -> dict[int, Transfer]:
         if not ids:
@@ -234,8 +260,23 @@ class LedgerStore(abc.ABC):
 
     # -- full scans, for verify and export -------------------------------------------------
     def iter_accounts(self) -> Iterator[tuple[AccountRecord, Balances]]:
+        """Every account with its balances; inside read_snapshot(), like every full scan."""
+        invariant(self.in_transaction, "full scans run inside read_snapshot()")
+        self._replay_balance_log()
+        logged = self._logged
         for row in self._stream(f"{ACCOUNT_SELECT} ORDER BY a.timestamp"):
-            yield account_from_row(row)
+            record, balance = account_from_row(row)
+            yield record, logged.get(record.account.id, balance)
+
+    def iter_balance_rows(self) -> Iterator[tuple[bytes, ...]]:
+        """`balances` as it would be after a checkpoint, by id (what an export writes)."""
+        invariant(self.in_transaction, "full scans run inside read_snapshot()")
+        self._replay_balance_log()
+        logged = self._logged
+        for row in self._stream(f"SELECT {BALANCE_COLUMNS} FROM balances ORDER BY id"):
+            account_id = int.from_bytes(row[0], "big")
+            found = logged.get(account_id)
+            yield tuple(row) if found is None else balance_row(account_id, found)
 
     def iter_transfers(self) -> Iterator[Transfer]:
         for row in self._stream(f"SELECT {TRANSFER_COLUMNS} FROM transfers ORDER BY timestamp"):
@@ -284,8 +325,7 @@ class LedgerStore(abc.ABC):
             )
         changed = [i for i in state.changed_balance_ids if i not in new_ids]
         if changed:
-            balances = state.balances
-            self._update_balances([balance_row(i, balances[i]) for i in changed])
+            self._log_balances(batch.journal.height, {i: state.balances[i] for i in changed})
         if state.new_transfers:
             self._bulk_insert(
                 "transfers", TRANSFER_COLUMNS, [transfer_row(t) for t in state.new_transfers]
@@ -356,6 +396,61 @@ class LedgerStore(abc.ABC):
             "tail": count(f"SELECT COUNT(*) FROM transfers WHERE timestamp > {p}", through),
             "tail_recorded": tail_recorded,
         }
+
+    # -- balances: a log per batch, a checkpoint every few batches ---------------------------
+    def _replay_balance_log(self) -> None:
+        """Bring `_logged` up to the database (inside the caller's transaction or snapshot).
+
+        A new checkpoint (another writer's, or one rolled back here) means starting over from it;
+        otherwise only the log rows written since the last replay are read.
+        """
+        through = int(self._query("SELECT through_height FROM balances_state")[0][0])
+        if through != self._logged_through:
+            self._logged.clear()
+            self._logged_through = self._logged_height = through
+        rows = self._query(
+            f"SELECT height, changes FROM balance_log WHERE height > {self.p} ORDER BY height",
+            (self._logged_height,),
+        )
+        for height, changes in rows:
+            self._logged.update(unpack_balances(bytes(changes)))
+            self._logged_height = int(height)
+
+    def _forget_balance_log(self) -> None:
+        """After a rollback `_logged` may hold balances that never committed: replay it all."""
+        self._logged.clear()
+        self._logged_through = self._logged_height = -1
+
+    def _log_balances(self, height: int, changed: dict[int, Balances]) -> None:
+        """Log a batch's new balances (one row); every few batches, checkpoint them all."""
+        self._replay_balance_log()  # the write lock is held: nothing is missed
+        p = self.p
+        self._execute(
+            f"INSERT INTO balance_log (height, changes) VALUES ({p}, {p})",
+            (height, pack_balances(changed.items())),
+        )
+        self._logged.update(changed)
+        self._logged_height = height
+        rows = self._query("UPDATE balances_state SET log_rows = log_rows + 1 RETURNING log_rows")
+        if int(rows[0][0]) >= self.balance_checkpoint_batches:
+            self.checkpoint_balances(height)
+
+    def checkpoint_balances(self, height: int) -> None:
+        """Write every logged balance into `balances` and empty the log (in a write transaction).
+
+        Each account is written once however many batches changed it, in one bulk statement: the
+        pages of `balances` are rewritten once per checkpoint instead of once per batch.
+        """
+        invariant(self.in_transaction, "a checkpoint runs inside a write transaction")
+        self._replay_balance_log()
+        if self._logged:
+            self._update_balances([balance_row(i, b) for i, b in sorted(self._logged.items())])
+        self._execute("DELETE FROM balance_log")
+        self._execute(
+            f"UPDATE balances_state SET through_height = {self.p}, log_rows = 0", (height,)
+        )
+        self._logged.clear()
+        self._logged_through = self._logged_height = height
 
     def _grow_account_index_tail(self, count: int) -> None:
         """Count a batch's transfers into the unindexed tail; fold the tail once it is long."""

@@ -46,6 +46,7 @@ class PostgresLedgerStore(LedgerStore):
     p = "%s"
 
     def __init__(self, conninfo: str) -> None:
+        super().__init__()
         self.connection = psycopg.connect(
             conninfo, autocommit=True, connect_timeout=POSTGRES_CONNECT_TIMEOUT_S
         )
@@ -60,9 +61,17 @@ class PostgresLedgerStore(LedgerStore):
     def write_transaction(self) -> Iterator[None]:
         # Nested, psycopg makes this a savepoint inside the caller's transaction, and the
         # advisory lock, already held by this session, is simply taken once more.
-        with self.connection.transaction():
-            self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
-            yield
+        try:
+            with self.connection.transaction():
+                self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+                yield
+        except BaseException:
+            self._forget_balance_log()  # rolled back (to the savepoint, when nested)
+            raise
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.connection.info.transaction_status != TransactionStatus.IDLE
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return self.connection.execute(sql, params).fetchall()  # type: ignore[arg-type]

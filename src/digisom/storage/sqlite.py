@@ -28,6 +28,7 @@ class SqliteLedgerStore(LedgerStore):
     p = "?"
 
     def __init__(self, path: str) -> None:
+        super().__init__()
         self.path = str(Path(path).resolve())
         self.connection = sqlite3.connect(
             path,
@@ -56,8 +57,13 @@ class SqliteLedgerStore(LedgerStore):
             yield
         except BaseException:
             self.connection.execute("ROLLBACK")
+            self._forget_balance_log()
             raise
         self.connection.execute("COMMIT")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.connection.in_transaction
 
     @contextmanager
     def read_snapshot(self) -> Iterator[None]:
