@@ -74,7 +74,7 @@ def test_file_level_errors_change_nothing(world: World) -> None:
     assert ledger.store.count_rows("platform_disbursements") == 0
 
 
-def test_crash_between_ledger_and_row_update_resumes_without_paying_twice(
+def test_a_crash_or_a_lost_verdict_resumes_without_paying_twice(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ledger = world.ledger
@@ -104,14 +104,23 @@ def test_crash_between_ledger_and_row_update_resumes_without_paying_twice(
     first = disbursements.run(ledger, progress.disbursement_id, batches_max=1)
     assert first.paid == disbursements.ROWS_PER_BATCH_MAX
 
-    # The second batch reaches the ledger, then the process dies before recording its rows.
+    # The process dies while recording the second batch's verdicts: the batch rolls back whole.
     def crash(*args: object) -> None:
         raise SystemExit("killed")
 
+    second_line = disbursements.ROWS_PER_BATCH_MAX + 1
+    second_leg = disbursements.main_transfer_id(progress.disbursement_id, second_line)
     with monkeypatch.context() as patched:
         patched.setattr(disbursements, "_record_verdicts", crash)
         with pytest.raises(SystemExit):
             disbursements.run(ledger, progress.disbursement_id, batches_max=1)
+    assert ledger.store.get_transfer(second_leg) is None
+    # A ledger written before batches and verdicts shared a transaction: the money legs are in,
+    # the rows still wait. Resuming must mark them paid without paying them again.
+    with monkeypatch.context() as patched:
+        patched.setattr(disbursements, "_record_verdicts", lambda *args: None)
+        disbursements.run(ledger, progress.disbursement_id, batches_max=1)
+    assert ledger.store.get_transfer(second_leg) is not None
     store = ledger.store
     assert disbursements.progress(store, progress.disbursement_id).paid == first.paid
     store.close()

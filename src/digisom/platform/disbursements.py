@@ -6,8 +6,9 @@ at most 8,190 events, and after each batch records which rows were paid or refus
 transfer id is derived from the disbursement id and the row's line, and the disbursement id from
 the payer and the file's bytes, so:
 * re-uploading the same file finds the same disbursement and pays nobody twice;
-* a crash between a ledger batch and its row update is repaired on resume: rows whose money leg
-  is already in the ledger are marked paid without being sent again.
+* a ledger batch and its rows' verdicts commit in one transaction, so a crash leaves both or
+  neither; should a money leg be in the ledger while its row still waits (a database written
+  before they shared a transaction), resuming marks the row paid without sending it again.
 """
 
 import csv
@@ -359,10 +360,12 @@ def run(
         raise NotFound(f"disbursement {disbursement_id} not found")
     payer_account = account_id(found[1], Code.GOV_DIGITAL)
     for chains_of_rows in _plan(ledger, disbursement_id, payer_account, batches_max):
-        sent = _unsent(store, chains_of_rows)
-        transfers = [t for *_, chain in sent for t in chain]
-        results = ledger.create_transfers(transfers).results if transfers else []
-        _finish(store, disbursement_id, chains_of_rows, sent, results)
+        # The ledger batch and its rows' verdicts commit together (one durable commit, not two).
+        with ledger.transaction():
+            sent = _unsent(store, chains_of_rows)
+            transfers = [t for *_, chain in sent for t in chain]
+            results = ledger.create_transfers(transfers).results if transfers else []
+            _finish(store, disbursement_id, chains_of_rows, sent, results)
         if on_batch is not None:
             on_batch(progress(store, disbursement_id))
     return progress(store, disbursement_id)
