@@ -9,7 +9,7 @@ from digisom.ledger.model import Transfer
 from digisom.ledger.service import Ledger
 from digisom.limits import LEDGER_KGS
 from digisom.platform import chains, db, disbursements, wallets
-from digisom.platform.accounts import Code, account_id, derive_id
+from digisom.platform.accounts import Code, account_id
 from digisom.platform.disbursements import RowStatus
 from digisom.platform.issuance import check_issuance
 from digisom.storage.factory import open_store
@@ -152,6 +152,6 @@ def test_fast_row_chain_equals_the_reference_steps(world: World) -> None:
         wallet = db.get_wallet(store, wallet_id)
         row = disbursements.Row(7, wallet_id, amount, "R-7", RowStatus.WAITING, "")
         reference = chains.link(disbursements._row_steps("d-x", payer, row, wallet, headroom))
-        op = str(derive_id("disbursement", "d-x", "7"))
-        fast = disbursements._row_chain(op, derive_id(op, "main"), payer, row, wallet, headroom)
+        ids = disbursements.row_transfer_ids("d-x", 7)
+        fast = disbursements._row_chain(ids, payer, row, wallet, headroom)
         assert fast == reference, wallet_id

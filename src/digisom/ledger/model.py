@@ -7,6 +7,7 @@ ledger-assigned, strictly increasing timestamp per event. Records are immutable.
 
 from dataclasses import dataclass
 from enum import IntFlag, StrEnum
+from typing import NamedTuple
 
 
 class AccountFlags(IntFlag):
@@ -129,9 +130,12 @@ class CreateTransferResult(StrEnum):
     EXCEEDS_DEBITS = "exceeds_debits"
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
-    """An account as created: the fields a client chooses. Balances live in `AccountState`."""
+class Account(NamedTuple):
+    """An account as created: the fields a client chooses. Balances live in `AccountState`.
+
+    A named tuple rather than a frozen dataclass: as immutable, and about three times cheaper
+    to build (a batch loads thousands; a frozen dataclass sets each field through a call).
+    """
 
     id: int
     """128-bit, non-zero, chosen by the client so that a retry is recognised."""
@@ -161,9 +165,11 @@ class AccountState:
     """Set by an operator: a frozen account takes no new debit or credit."""
 
 
-@dataclass(frozen=True, slots=True)
-class Transfer:
-    """A movement of `amount` minor units from the debit account to the credit account."""
+class Transfer(NamedTuple):
+    """A movement of `amount` minor units from the debit account to the credit account.
+
+    A named tuple for the reason `Account` is one: a payroll builds hundreds of thousands.
+    """
 
     id: int
     debit_account_id: int

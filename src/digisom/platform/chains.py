@@ -6,7 +6,7 @@ so "exceeds_credits" on a daily-allowance counter becomes "exceeds the daily out
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from digisom.errors import invariant
 from digisom.ledger.model import CreateTransferResult, Transfer, TransferFlags
@@ -31,7 +31,7 @@ def link(steps: Sequence[Step]) -> list[Transfer]:
         flags = step.transfer.flags & ~_LINKED
         if i < len(steps) - 1:
             flags |= _LINKED
-        out.append(replace(step.transfer, flags=flags))
+        out.append(step.transfer._replace(flags=flags))
     return out
 
 

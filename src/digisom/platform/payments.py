@@ -108,15 +108,21 @@ def payer_steps(op: str, payer: Wallet, amount: int, net_out: int) -> list[Step]
     return steps
 
 
-def payee_steps(op: str, payee: Wallet, amount: int, headroom: int) -> list[Step]:
-    """The payee's headroom taken, and the excess swept to its bank if it has a linked account."""
+def payee_steps(
+    op: str, payee: Wallet, amount: int, headroom: int, ids: tuple[int, int] | None = None
+) -> list[Step]:
+    """The payee's headroom taken, and the excess swept to its bank if it has a linked account.
+
+    `ids`: the sweep's and the headroom's transfer ids, when the caller numbers its own (a
+    disbursement does); otherwise both are derived from `op`."""
+    sweep_id, headroom_id = ids or (derive_id(op, "sweep"), derive_id(op, "payee-headroom"))
     excess = max(0, amount - headroom) if payee.linked else 0
     steps = []
     if excess > 0:
         steps.append(
             Step(
                 _t(
-                    derive_id(op, "sweep"),
+                    sweep_id,
                     payee.account_id,
                     account_id(payee.bank_id, Code.BANK_DIGITAL),
                     excess,
@@ -129,7 +135,7 @@ def payee_steps(op: str, payee: Wallet, amount: int, headroom: int) -> list[Step
         steps.append(
             Step(
                 _limit(
-                    derive_id(op, "payee-headroom"),
+                    headroom_id,
                     account_id(payee.id, Code.HOLDING_HEADROOM),
                     LIMIT_CONTROL_ID,
                     amount - excess,

@@ -23,6 +23,7 @@ TRANSFER_COLUMNS = (
 )
 
 _from = int.from_bytes
+_to = int.to_bytes
 
 
 def b16(value: int) -> bytes:
@@ -49,42 +50,40 @@ def account_row(record: AccountRecord) -> tuple[Any, ...]:
 
 
 def balance_row(account_id: int, balances: Balances) -> tuple[bytes, ...]:
+    to = _to
     dp, dpo, cp, cpo = balances
-    return (b16(account_id), b16(dp), b16(dpo), b16(cp), b16(cpo))
+    return (
+        to(account_id, 16, "big"),
+        to(dp, 16, "big"),
+        to(dpo, 16, "big"),
+        to(cp, 16, "big"),
+        to(cpo, 16, "big"),
+    )
 
 
 def account_from_row(row: Any) -> tuple[AccountRecord, Balances]:
+    f = _from
     account = Account(
-        id=_from(row[0], "big"),
-        ledger=row[1],
-        code=row[2],
-        flags=row[3],
-        user_data_128=_from(row[4], "big"),
-        user_data_64=_from(row[5], "big"),
-        user_data_32=row[6],
+        f(row[0], "big"), row[1], row[2], row[3], f(row[4], "big"), f(row[5], "big"), row[6]
     )
-    balances = (
-        _from(row[7], "big"),
-        _from(row[8], "big"),
-        _from(row[9], "big"),
-        _from(row[10], "big"),
-    )
+    balances = (f(row[7], "big"), f(row[8], "big"), f(row[9], "big"), f(row[10], "big"))
     return AccountRecord(account, row[11], bool(row[12])), balances
 
 
 def transfer_row(t: Transfer) -> tuple[Any, ...]:
+    to = _to
     return (
-        t.id.to_bytes(16, "big"),
-        t.debit_account_id.to_bytes(16, "big"),
-        t.credit_account_id.to_bytes(16, "big"),
-        t.amount.to_bytes(16, "big"),
+        to(t.id, 16, "big"),
+        to(t.debit_account_id, 16, "big"),
+        to(t.credit_account_id, 16, "big"),
+        to(t.amount, 16, "big"),
         t.ledger,
         t.code,
         t.flags,
-        t.pending_id.to_bytes(16, "big"),
+        to(t.pending_id, 16, "big"),
         t.timeout,
-        t.user_data_128.to_bytes(16, "big"),
-        t.user_data_64.to_bytes(8, "big"),
+        to(t.user_data_128, 16, "big"),
+        to(t.user_data_64, 8, "big"),
         t.user_data_32,
         t.timestamp,
     )
