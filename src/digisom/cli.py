@@ -6,6 +6,7 @@ from digisom.commands import admin, bench, chain, compliance, demo, ledger, plat
 from digisom.commands import bridge as bridge_commands
 from digisom.commands import export as export_commands
 from digisom.commands import reserve as reserve_commands
+from digisom.gc_tuning import tune_gc
 
 app = typer.Typer(
     help="digisom: a sovereign platform for a national digital currency.",
@@ -30,4 +31,5 @@ bridge_commands.mount(app)
 
 def main() -> None:
     """Entry point of the console script."""
+    tune_gc()
     app()

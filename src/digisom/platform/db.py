@@ -140,6 +140,10 @@ def participants_by_national_id(store: LedgerStore, national_ids: Sequence[str])
 _WALLET_COLUMNS = "id, owner_id, bank_id, tier, account_id, linked_reference, status"
 
 
+_WALLET_STATUS = {status.value: status for status in WalletStatus}
+"""A dict lookup: calling the enum costs a microsecond, and a payroll reads 100,000 wallets."""
+
+
 def _wallet(row: Any) -> Wallet:
     return Wallet(
         row[0],
@@ -148,7 +152,7 @@ def _wallet(row: Any) -> Wallet:
         row[3],
         int.from_bytes(row[4], "big"),
         row[5],
-        WalletStatus(row[6]),
+        _WALLET_STATUS[row[6]],
     )
 
 
