@@ -79,6 +79,9 @@ class LedgerStore(abc.ABC):
     kind: str
     p: str
     """The driver's placeholder: "?" (sqlite3) or "%s" (psycopg)."""
+    p_binary: str
+    """The placeholder for a large binary value: "?" (sqlite3), "%b" (psycopg's binary format,
+    no hex encoding on the way)."""
     account_index_tail_max: int = ACCOUNT_INDEX_TAIL_TRANSFERS_MAX
     """When the unindexed tail is folded into the per-account index (tests make it small)."""
     balance_checkpoint_batches: int = BALANCE_CHECKPOINT_BATCHES
@@ -426,7 +429,7 @@ class LedgerStore(abc.ABC):
         self._replay_balance_log()  # the write lock is held: nothing is missed
         p = self.p
         self._execute(
-            f"INSERT INTO balance_log (height, changes) VALUES ({p}, {p})",
+            f"INSERT INTO balance_log (height, changes) VALUES ({p}, {self.p_binary})",
             (height, pack_balances(changed.items())),
         )
         self._logged.update(changed)

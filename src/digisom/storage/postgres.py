@@ -44,6 +44,7 @@ STREAM_ROWS_PER_FETCH = 10_000
 class PostgresLedgerStore(LedgerStore):
     kind = "postgresql"
     p = "%s"
+    p_binary = "%b"
 
     def __init__(self, conninfo: str) -> None:
         super().__init__()

@@ -26,6 +26,7 @@ SQLITE_VARIABLES_MAX = 32_000
 class SqliteLedgerStore(LedgerStore):
     kind = "sqlite"
     p = "?"
+    p_binary = "?"
 
     def __init__(self, path: str) -> None:
         super().__init__()
