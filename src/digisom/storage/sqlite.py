@@ -56,11 +56,12 @@ class SqliteLedgerStore(LedgerStore):
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.connection.execute("COMMIT")
         except BaseException:
-            self.connection.execute("ROLLBACK")
+            if self.connection.in_transaction:  # a failed COMMIT leaves it open
+                self.connection.execute("ROLLBACK")
             self._forget_balance_log()
             raise
-        self.connection.execute("COMMIT")
 
     @property
     def in_transaction(self) -> bool:
