@@ -1,25 +1,36 @@
 """Balances through the log and its checkpoints: every reader sees the committed balances."""
 
+from collections.abc import Iterator
+
 import pytest
 
 from digisom.ledger.service import Ledger
 from digisom.ledger.verify import verify
+from digisom.storage.balance_log import ReplayedLog
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
+from tests.conftest import postgres_schema_url
 from tests.ledger.helpers import account, transfer
 
 
-@pytest.fixture
-def two_writers(db_url: str) -> tuple[Ledger, Ledger]:
-    """Two ledgers on one database, as two processes would be, checkpointing every 2 batches."""
+def _ledgers(db_url: str, count: int) -> list[Ledger]:
+    """Ledgers on one database with their own connections, checkpointing every 2 batches."""
     ledgers = []
-    for _ in range(2):
+    for _ in range(count):
         store = open_store(parse_database_url(db_url))
         store.balance_checkpoint_batches = 2
         ledgers.append(Ledger(store))
-    yield ledgers[0], ledgers[1]
-    for ledger in ledgers:
-        ledger.store.close()
+    return ledgers
+
+
+@pytest.fixture
+def two_writers(db_url: str) -> Iterator[tuple[Ledger, Ledger]]:
+    """Two ledgers as two processes would be: each replays the balance log on its own."""
+    a, b = _ledgers(db_url, 2)
+    b.store._replay = ReplayedLog()
+    yield a, b
+    a.store.close()
+    b.store.close()
 
 
 def posted(ledger: Ledger, account_id: int) -> tuple[int, int]:
@@ -61,3 +72,65 @@ def test_a_rolled_back_batch_leaves_no_logged_balance(two_writers: tuple[Ledger,
     assert a.create_transfers([transfer(2, 1, 2, 7)]).results == ["ok"]
     assert posted(b, 2) == (0, 12)
     assert verify(b.store).ok
+
+
+def test_connections_of_one_process_share_one_replay(db_url: str) -> None:
+    writer, reader = _ledgers(db_url, 2)
+    try:
+        assert writer.store._replay is reader.store._replay
+        writer.create_accounts([account(1), account(2)])
+        writer.create_transfers([transfer(1, 1, 2, 5)])
+        writer.create_transfers([transfer(2, 1, 2, 6)])  # second log row: a checkpoint
+        writer.create_transfers([transfer(3, 1, 2, 7)])
+        replay = writer.store._replay
+        assert replay.height == writer.store.head().height  # handed over at commit
+        assert set(replay.entries) == {1, 2}
+        assert posted(reader, 2) == (0, 18)
+    finally:
+        writer.store.close()
+        reader.store.close()
+
+
+def test_a_snapshot_never_sees_a_balance_newer_than_itself(db_url: str) -> None:
+    """A reader in an older snapshot than the shared replay replays privately."""
+    writer, reader, other = _ledgers(db_url, 3)
+    try:
+        writer.store.balance_checkpoint_batches = 100
+        writer.create_accounts([account(1), account(2)])
+        writer.create_transfers([transfer(1, 1, 2, 5)])
+        with reader.store.read_snapshot():
+            assert reader.store.load_accounts([2])[1][2] == (0, 0, 0, 5)
+            writer.create_transfers([transfer(2, 1, 2, 6)])
+            assert posted(other, 2) == (0, 11)  # the shared replay moves on
+            assert reader.store.load_accounts([2])[1][2] == (0, 0, 0, 5)
+            scanned = [b for r, b in reader.store.iter_accounts() if r.account.id == 2]
+            assert scanned == [(0, 0, 0, 5)]
+        assert posted(reader, 2) == (0, 11)
+    finally:
+        for ledger in (writer, reader, other):
+            ledger.store.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from postgres_schema_url()
+
+
+def test_a_savepoint_rollback_keeps_the_rest_of_the_transaction(postgres_url: str) -> None:
+    """PostgreSQL rolls a nested write transaction back to its savepoint (SQLite has none: it
+    joins the outer one); the balances read in the rest of the transaction still include what
+    the transaction wrote before it."""
+    (ledger,) = _ledgers(postgres_url, 1)
+    store = ledger.store
+    try:
+        ledger.create_accounts([account(1), account(2)])
+        with ledger.transaction():
+            assert ledger.create_transfers([transfer(1, 1, 2, 5)]).results == ["ok"]
+            with pytest.raises(RuntimeError), store.write_transaction():
+                store._log_balances(store.head().height + 1, {2: (0, 0, 0, 999)})
+                raise RuntimeError("rolled back to the savepoint")
+            assert store.load_accounts([2])[1][2] == (0, 0, 0, 5)
+        assert posted(ledger, 2) == (0, 5)
+        assert verify(store).ok
+    finally:
+        store.close()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from digisom.ledger.model import Account, Transfer
 from digisom.ledger.service import Ledger
 from digisom.ledger.verify import verify
+from digisom.storage.balance_log import ReplayedLog
 from digisom.storage.factory import open_store
 from digisom.storage.urls import parse_database_url
 from tests.ledger.reference import CMNED, DMNEC, LINKED, PENDING, POST, VOID, Model
@@ -98,7 +99,8 @@ def test_engine_agrees_with_the_reference_model(
             assert found[1] == (m["dp"], m["dpo"], m["cp"], m["cpo"]), i
         report = verify(store)
         assert report.ok, report.problems
-        other = open_store(url)  # another process: replays the balance log from scratch
+        other = open_store(url)
+        other._replay = ReplayedLog()  # as another process would: replay the log from scratch
         try:
             for i in ACCOUNT_IDS:
                 assert other.get_account(i) == store.get_account(i)

@@ -47,7 +47,6 @@ class PostgresLedgerStore(LedgerStore):
     p_binary = "%b"
 
     def __init__(self, conninfo: str) -> None:
-        super().__init__()
         self.connection = psycopg.connect(
             conninfo, autocommit=True, connect_timeout=POSTGRES_CONNECT_TIMEOUT_S
         )
@@ -55,20 +54,26 @@ class PostgresLedgerStore(LedgerStore):
         self.connection.execute(f"SET statement_timeout = {POSTGRES_STATEMENT_TIMEOUT_MS}")
         row = self.connection.execute("SELECT current_schema()").fetchone()
         invariant(row is not None and row[0] is not None, "a schema to keep the ledger in")
-        self.lock_key = ledger_lock_key(str(row[0]))  # type: ignore[index]
+        schema = str(row[0])  # type: ignore[index]
+        self.lock_key = ledger_lock_key(schema)
+        info = self.connection.info
+        super().__init__(f"postgresql:{info.host}:{info.port}/{info.dbname}/{schema}")
         self._stream_serial = 0
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
         # Nested, psycopg makes this a savepoint inside the caller's transaction, and the
         # advisory lock, already held by this session, is simply taken once more.
+        outermost = not self.in_transaction
         try:
             with self.connection.transaction():
                 self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
                 yield
         except BaseException:
-            self._forget_balance_log()  # rolled back (to the savepoint, when nested)
+            self._after_rollback(outermost)  # nested: rolled back to the savepoint only
             raise
+        if outermost:
+            self._after_commit()
 
     @property
     def in_transaction(self) -> bool:

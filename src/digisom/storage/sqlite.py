@@ -29,8 +29,8 @@ class SqliteLedgerStore(LedgerStore):
     p_binary = "?"
 
     def __init__(self, path: str) -> None:
-        super().__init__()
         self.path = str(Path(path).resolve())
+        super().__init__(f"sqlite:{self.path}")
         self.connection = sqlite3.connect(
             path,
             isolation_level=None,
@@ -60,8 +60,9 @@ class SqliteLedgerStore(LedgerStore):
         except BaseException:
             if self.connection.in_transaction:  # a failed COMMIT leaves it open
                 self.connection.execute("ROLLBACK")
-            self._forget_balance_log()
+            self._after_rollback(outermost=True)
             raise
+        self._after_commit()
 
     @property
     def in_transaction(self) -> bool:

@@ -1,0 +1,65 @@
+"""The balance log replayed in memory: once per database per process, committed rows only.
+
+Balances newer than the `balances` table live in `balance_log` rows (see docs/ledger.md). Reading
+an account's balance means applying the log rows written since the last checkpoint. Decoding a
+row costs ~20 ms and the replay of a full log holds ~250,000 entries (tens of MiB), so one
+`ReplayedLog` per database is shared by every connection of the process (the API keeps one per
+worker thread), instead of one each.
+
+Rules that keep it correct:
+* It holds committed rows only. A writer keeps the rows of its open transaction apart
+  (`PendingLog`) and hands them over after its commit, if the replay is exactly where the writer
+  started; otherwise the next reader replays them from the database.
+* Every read or change of it happens under its lock, inside the reader's transaction or
+  snapshot. A reader whose snapshot is older than the replay (another thread moved it on since)
+  replays privately for that read, so a snapshot never sees a newer balance.
+"""
+
+import threading
+import weakref
+from dataclasses import dataclass, field
+
+from digisom.ledger.engine import Balances
+
+
+class ReplayedLog:
+    """The committed log rows after the checkpoint at `through`, applied up to `height`."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.through = -1
+        """The checkpoint height the entries sit on; -1 before the first replay."""
+        self.height = -1
+        """The height of the last log row applied."""
+        self.entries: dict[int, Balances] = {}
+
+    def reset(self, through: int) -> None:
+        self.through = self.height = through
+        self.entries = {}
+
+
+@dataclass(slots=True)
+class PendingLog:
+    """A writer's own log rows in its open transaction, over the replay it started from."""
+
+    base_through: int
+    base_height: int
+    entries: dict[int, Balances] = field(default_factory=dict)
+    height: int = -1
+    checkpointed_at: int | None = None
+    """Set when this transaction checkpointed: the replay under it no longer counts."""
+
+
+_SHARED: "weakref.WeakValueDictionary[str, ReplayedLog]" = weakref.WeakValueDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_log(database: str) -> ReplayedLog:
+    """The replay of `database` (a name unique per database and schema) in this process; it
+    lives as long as a connection holds it."""
+    with _SHARED_LOCK:
+        found = _SHARED.get(database)
+        if found is None:
+            found = ReplayedLog()
+            _SHARED[database] = found
+        return found
