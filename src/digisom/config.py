@@ -21,3 +21,5 @@ class Settings(BaseSettings):
     """How often the server releases pending transfers whose timeout passed."""
     clawback_interval_s: float = 60.0
     """How often the server returns the unspent rest of expired subsidy programmes."""
+    maintenance_interval_s: float = 1.0
+    """How often the server looks for an idle ledger to checkpoint and fold (`Ledger.maintain`)."""

@@ -52,3 +52,10 @@ GC_THRESHOLDS: Final = (50_000, 20, 20)
 """CPython's collector thresholds for ledger processes (default 700, 10, 10); see gc_tuning.py.
 Measured on bench payroll (direct, SQLite): 11.3 s with the defaults, 9.0-9.3 s with these,
 8.8 s with the collector off."""
+
+LEDGER_IDLE_S: Final = 2.0
+"""No batch for this long: `digisom serve` checkpoints the balance log and folds the account
+index in the background (`Ledger.maintain`) instead of leaving it to a later batch."""
+
+MAINTENANCE_FOLD_TRANSFERS_MIN: Final = BATCH_EVENTS_MAX
+"""An idle-time fold waits for at least a full batch of unindexed transfers."""

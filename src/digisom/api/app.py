@@ -33,16 +33,22 @@ log = logging.getLogger("digisom.api")
 
 
 def create_app(
-    url: DatabaseUrl, *, expiry_interval_s: float = 0.0, clawback_interval_s: float = 0.0
+    url: DatabaseUrl,
+    *,
+    expiry_interval_s: float = 0.0,
+    clawback_interval_s: float = 0.0,
+    maintenance_interval_s: float = 0.0,
 ) -> FastAPI:
     """Build the app on `url` (migrated here, once). With `expiry_interval_s` > 0 a background
     task releases pending transfers whose timeout passed, even when no batch arrives; with
-    `clawback_interval_s` > 0 another returns the unspent rest of expired subsidies."""
+    `clawback_interval_s` > 0 another returns the unspent rest of expired subsidies; with
+    `maintenance_interval_s` > 0 another checkpoints and folds while the ledger is idle."""
     open_store(url).close()
     pool = LedgerPool(url)
     jobs: list[tuple[str, float, Callable[[], object]]] = [
         ("expiring pending transfers", expiry_interval_s, lambda: pool.get().expire_pending()),
         ("subsidy clawback", clawback_interval_s, lambda: clawback(pool.get(), time.time_ns())),
+        ("ledger maintenance", maintenance_interval_s, lambda: pool.get().maintain()),
     ]
 
     @contextlib.asynccontextmanager

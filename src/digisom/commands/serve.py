@@ -75,6 +75,7 @@ def serve(
             url,
             expiry_interval_s=settings.expiry_interval_s,
             clawback_interval_s=settings.clawback_interval_s,
+            maintenance_interval_s=settings.maintenance_interval_s,
         )
         if local_chain is not None:
             from digisom.chain.client import connect

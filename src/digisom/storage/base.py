@@ -399,7 +399,7 @@ class LedgerStore(abc.ABC):
 
     # -- balances: a log per batch, a checkpoint every few batches ---------------------------
     # See digisom.storage.balance_log for the replay these methods share and its rules.
-    def _log_state(self) -> tuple[int, int]:
+    def balance_log_state(self) -> tuple[int, int]:
         """(checkpoint height, height of the newest log row) as this connection sees them."""
         row = self._query(
             "SELECT through_height, (SELECT MAX(height) FROM balance_log) FROM balances_state"
@@ -427,7 +427,7 @@ class LedgerStore(abc.ABC):
         return True
 
     def _private_replay(self) -> dict[int, Balances]:
-        through, _ = self._log_state()
+        through, _ = self.balance_log_state()
         entries: dict[int, Balances] = {}
         for _, changes in self._log_rows(through):
             entries.update(unpack_balances(bytes(changes)))
@@ -449,7 +449,7 @@ class LedgerStore(abc.ABC):
         if pending is None or pending.checkpointed_at is None:
             replay = self._replay
             with replay.lock:
-                if pending is not None or self._catch_up(replay, *self._log_state()):
+                if pending is not None or self._catch_up(replay, *self.balance_log_state()):
                     overlay(replay.entries)  # a writer's base: it holds the write lock
                 else:
                     overlay(self._private_replay())
@@ -465,7 +465,7 @@ class LedgerStore(abc.ABC):
         if pending is None or pending.checkpointed_at is None:
             replay = self._replay
             with replay.lock:
-                if pending is not None or self._catch_up(replay, *self._log_state()):
+                if pending is not None or self._catch_up(replay, *self.balance_log_state()):
                     entries = dict(replay.entries)
                 else:
                     entries = self._private_replay()
@@ -479,7 +479,7 @@ class LedgerStore(abc.ABC):
         if self._pending is None:
             replay = self._replay
             with replay.lock:
-                through, latest = self._log_state()
+                through, latest = self.balance_log_state()
                 caught_up = self._catch_up(replay, through, latest)
                 invariant(caught_up, "the writer sees the newest committed log")
                 self._pending = PendingLog(replay.through, replay.height)
