@@ -118,9 +118,12 @@ class Ledger:
         valid, and the inline triggers remain the bound when the ledger is never idle.
         """
         done: list[str] = []
+        idle_ns = idle_s * NS_PER_S
+        if self.clock_ns() - self.store.head().last_timestamp < idle_ns:
+            return done  # busy: not even the write lock is taken
         with self._writing() as head:
-            if self.clock_ns() - head.last_timestamp < idle_s * NS_PER_S:
-                return done
+            if self.clock_ns() - head.last_timestamp < idle_ns:
+                return done  # a batch came in meanwhile
             store = self.store
             through, newest = store.balance_log_state()
             if newest > through:
