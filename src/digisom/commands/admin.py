@@ -4,10 +4,8 @@ from typing import Annotated
 
 import typer
 
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 from digisom.keys import Role, issue_key
-from digisom.storage.factory import open_store
-from digisom.storage.urls import parse_database_url
 
 app = typer.Typer(help="Administration: API keys.", no_args_is_help=True)
 
@@ -19,10 +17,7 @@ def create_key_command(
     db: DbOption = None,
 ) -> None:
     """Create an API key; the key alone is printed on the last line, and only its hash is kept."""
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         key = issue_key(store, role, label, actor="command line", actor_role="operator")
-    finally:
-        store.close()
     typer.echo(f"created a {role.value} key; it is shown only now:", err=True)
     typer.echo(key)

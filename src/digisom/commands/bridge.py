@@ -10,7 +10,7 @@ import typer
 from digisom.bridge.limits import CONFIRMATIONS_DEFAULT, CONFIRMATIONS_MAX
 from digisom.bridge.model import IssueRequest
 from digisom.bridge.screening import BlocklistScreen, EveryScreen
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 from digisom.errors import DigisomError
 
 app = typer.Typer(help="The exactly-once bridge between the ledger and the chain.")
@@ -31,13 +31,6 @@ EXIT_REFUSED = 2
 def _fail(error: DigisomError) -> typer.Exit:
     typer.echo(f"error: {error.message}", err=True)
     return typer.Exit(code=EXIT_REFUSED)
-
-
-def _open(db: str | None) -> Any:
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
-
-    return open_store(parse_database_url(db))
 
 
 def _screen(store: Any, blocklist: Path | None) -> EveryScreen:
@@ -63,11 +56,8 @@ def reconcile(rpc: RpcOption, db: DbOption = None, as_json: JsonOption = False) 
     from digisom.chain.client import connect
 
     try:
-        store = _open(db)
-        try:
+        with opened_store(db) as store:
             results = run_reconcile(store, connect(rpc))
-        finally:
-            store.close()
     except DigisomError as error:
         raise _fail(error) from error
     ok = all(r.ok for r in results)
@@ -93,12 +83,9 @@ def register_token(
 ) -> None:
     """Register a token and create its escrow account in the ledger (retry-safe)."""
     try:
-        store = _open(db)
-        try:
+        with opened_store(db) as store:
             service = _service(store, rpc, BlocklistScreen())
             token = service.register_token(symbol, address, decimals, start_block)
-        finally:
-            store.close()
     except DigisomError as error:
         raise _fail(error) from error
     typer.echo(f"{token.symbol} {token.address}: escrow account {token.escrow_account_id}")
@@ -113,12 +100,9 @@ def register_holder(
 ) -> None:
     """Name the ledger account that redemptions from an address are paid to."""
     try:
-        store = _open(db)
-        try:
+        with opened_store(db) as store:
             service = _service(store, rpc, BlocklistScreen())
             service.register_holder(address, account)
-        finally:
-            store.close()
     except DigisomError as error:
         raise _fail(error) from error
 
@@ -137,13 +121,10 @@ def issue(
 ) -> None:
     """Reserve the som and queue the mint (`bridge run` sends it); safe to repeat."""
     try:
-        store = _open(db)
-        try:
+        with opened_store(db) as store:
             service = _service(store, rpc, _screen(store, blocklist))
             request = IssueRequest(key, symbol, from_account, to, amount_minor)
             result = service.issue(request)
-        finally:
-            store.close()
     except DigisomError as error:
         raise _fail(error) from error
     payload = {"operation_id": str(result.operation_id), "created": result.created}
@@ -175,8 +156,7 @@ def run(
         chain_profile = resolve_profile(profile, rpc)
         w3 = connect(rpc, chain_profile.chain_id)
         signer = load_signer(chain_profile)
-        store = _open(db)
-        try:
+        with opened_store(db) as store:
             relayer = Relayer(store, w3, signer, confirmations)
             indexer = Indexer(store, w3, signer.address, _screen(store, blocklist), confirmations)
             for round_index in range(steps):
@@ -185,8 +165,6 @@ def run(
                 if round_index + 1 < steps:
                     time.sleep(interval_s)
             results = run_reconcile(store, w3)
-        finally:
-            store.close()
     except DigisomError as error:
         raise _fail(error) from error
     ok = all(r.ok for r in results)

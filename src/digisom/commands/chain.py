@@ -12,7 +12,7 @@ from digisom.chain.keys import load_signer
 from digisom.chain.limits import RESERVE_MAX_AGE_S_DEFAULT
 from digisom.chain.profiles import resolve_profile
 from digisom.chain.verify import verify_deployment
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 from digisom.errors import DigisomError
 
 app = typer.Typer(help="Token contracts on BNB Chain or a local anvil.", no_args_is_help=True)
@@ -68,11 +68,8 @@ def _record(deployment: Deployment, db: str | None) -> None:
     """Register both tokens for the bridge; a chain that has them already keeps its record."""
     from digisom.bridge.screening import BlocklistScreen
     from digisom.bridge.service import BridgeService
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         service = BridgeService(store, BlocklistScreen(), deployment.chain_id)
         for symbol, address, decimals in (
             ("KGST", deployment.kgst, KGST_DEFAULT.decimals),
@@ -85,8 +82,6 @@ def _record(deployment: Deployment, db: str | None) -> None:
                     f"{token.address}; this deployment is not recorded",
                     err=True,
                 )
-    finally:
-        store.close()
 
 
 @app.command()

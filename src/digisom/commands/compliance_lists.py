@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from digisom.audit.log import head, verify
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 from digisom.compliance import listdb
 from digisom.compliance.keys import create_officer_key
 from digisom.compliance.kyc.crypto import KeyService, key_service_from_env
@@ -23,8 +23,6 @@ from digisom.compliance.monitoring.consumer import run_until_caught_up, warm_up
 from digisom.compliance.monitoring.engine import MonitoringEngine
 from digisom.compliance.onboarding import rescreen_after_load
 from digisom.errors import ConfigurationError, DigisomError
-from digisom.storage.factory import open_store
-from digisom.storage.urls import parse_database_url
 
 lists_app = typer.Typer(help="Sanctions lists stored in the database.", no_args_is_help=True)
 keys_app = typer.Typer(help="Compliance API keys bound to an agency.", no_args_is_help=True)
@@ -49,15 +47,13 @@ def load(
     db: DbOption = None,
 ) -> None:
     """Store each list as a version (if its content changed) and re-screen against the diff."""
-    store = open_store(parse_database_url(db))
-    try:
-        results = listdb.load_files(store, paths)
-        keys = _keys()
-        report = rescreen_after_load(store, keys, results)
-    except DigisomError as error:
-        raise _fail(error) from error
-    finally:
-        store.close()
+    with opened_store(db) as store:
+        try:
+            results = listdb.load_files(store, paths)
+            keys = _keys()
+            report = rescreen_after_load(store, keys, results)
+        except DigisomError as error:
+            raise _fail(error) from error
     out = {
         "lists": [
             {
@@ -82,11 +78,8 @@ def load(
 @lists_app.command("status")
 def status(db: DbOption = None) -> None:
     """The newest stored version of each list."""
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         found = listdb.status(store)
-    finally:
-        store.close()
     rows = [
         {
             "source": v.source,
@@ -107,23 +100,18 @@ def officer(
     db: DbOption = None,
 ) -> None:
     """Create a compliance-officer key bound to an agency; printed once."""
-    store = open_store(parse_database_url(db))
-    try:
-        typer.echo(create_officer_key(store, agency, label))
-    except DigisomError as error:
-        raise _fail(error) from error
-    finally:
-        store.close()
+    with opened_store(db) as store:
+        try:
+            typer.echo(create_officer_key(store, agency, label))
+        except DigisomError as error:
+            raise _fail(error) from error
 
 
 @audit_app.command("verify")
 def audit_verify(db: DbOption = None) -> None:
     """Recompute the audit log's hash chain; exit 1 at the first entry that does not fit."""
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         result = verify(store)
-    finally:
-        store.close()
     typer.echo(
         json.dumps(
             {
@@ -142,11 +130,8 @@ def audit_verify(db: DbOption = None) -> None:
 @audit_app.command("head")
 def audit_head(db: DbOption = None) -> None:
     """The audit log's head (height and hash), to record or anchor."""
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         found = head(store)
-    finally:
-        store.close()
     typer.echo(json.dumps({"height": found.height, "hash": found.hash.hex()}))
 
 
@@ -158,15 +143,13 @@ def monitor(
 ) -> None:
     """Run transaction monitoring over the ledger's new transfers until caught up; each alert
     becomes a case. Run it on a timer (or in a loop) as a consumer of the ledger."""
-    store = open_store(parse_database_url(db))
-    try:
-        engine = MonitoringEngine(default_config())
-        replayed = warm_up(store, engine, lookback_s * 10**9)
-        done = run_until_caught_up(store, engine)
-    except DigisomError as error:
-        raise _fail(error) from error
-    finally:
-        store.close()
+    with opened_store(db) as store:
+        try:
+            engine = MonitoringEngine(default_config())
+            replayed = warm_up(store, engine, lookback_s * 10**9)
+            done = run_until_caught_up(store, engine)
+        except DigisomError as error:
+            raise _fail(error) from error
     typer.echo(
         json.dumps(
             {

@@ -8,12 +8,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 from digisom.ledger.service import Ledger
 from digisom.platform import demo as scenario
 from digisom.platform.issuance import check_issuance
-from digisom.storage.factory import open_store
-from digisom.storage.urls import parse_database_url
 
 
 def _som(tyiyn: int) -> str:
@@ -57,8 +55,7 @@ def demo(
     run a payroll day, taxes, P2P and QR merchant payments, and a subsidy with its clawback.
     Deterministic and idempotent: a second run moves nothing and prints the same table."""
     console = Console()
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         if if_empty and scenario.has_participants(store):
             console.print("digisom demo: the database already has participants; nothing to do.")
             return
@@ -66,8 +63,6 @@ def demo(
         summary = scenario.run(Ledger(store), citizens, businesses)
         seconds = time.perf_counter() - started
         report = check_issuance(store)
-    finally:
-        store.close()
     console.print(_table(summary, report.circulation_posted, seconds))
     if not report.ok:
         console.print(f"issuance check FAILED: {report.problems}")

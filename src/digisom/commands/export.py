@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 
 EXIT_PROBLEM = 1
 """The import loaded, but `verify` found a problem in the rebuilt ledger."""
@@ -21,15 +21,10 @@ def export_command(
     """Write the whole ledger and the reserve records to DIR (Parquet or CSV + manifest.json)."""
     from digisom.errors import DigisomError
     from digisom.export.dump import export_all
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             summary = export_all(store, directory, file_format)
-        finally:
-            store.close()
     except (DigisomError, OSError) as error:
         typer.echo(f"refused, nothing written: {getattr(error, 'message', error)}", err=True)
         raise typer.Exit(EXIT_REFUSED) from None
@@ -53,16 +48,11 @@ def import_command(
     from digisom.errors import DigisomError
     from digisom.export.load import import_all
     from digisom.ledger.verify import verify
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             manifest = import_all(store, directory)
             report = verify(store)
-        finally:
-            store.close()
     except (DigisomError, OSError) as error:
         typer.echo(f"refused, nothing imported: {getattr(error, 'message', error)}", err=True)
         raise typer.Exit(EXIT_REFUSED) from None

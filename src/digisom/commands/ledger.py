@@ -4,11 +4,9 @@ import json
 
 import typer
 
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 from digisom.ledger.verify import verify
 from digisom.platform.issuance import check_issuance
-from digisom.storage.factory import open_store
-from digisom.storage.urls import parse_database_url
 
 app = typer.Typer(help="The sovereign ledger.", no_args_is_help=True)
 
@@ -20,12 +18,9 @@ def verify_command(db: DbOption = None) -> None:
 
     Prints a JSON report; exits 1 if anything is wrong.
     """
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         report = verify(store)
         issuance = check_issuance(store)
-    finally:
-        store.close()
     for problem in issuance.problems:
         report.add(f"issuance: {problem}")
     typer.echo(
@@ -57,11 +52,8 @@ def verify_command(db: DbOption = None) -> None:
 @app.command("head")
 def head_command(db: DbOption = None) -> None:
     """Print the journal head (height, hash, last timestamp) as JSON."""
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         h = store.head()
-    finally:
-        store.close()
     typer.echo(
         json.dumps(
             {"height": h.height, "hash": h.hash.hex(), "last_timestamp": str(h.last_timestamp)}

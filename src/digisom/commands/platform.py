@@ -9,11 +9,9 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 from digisom.ledger.service import Ledger
 from digisom.platform import disbursements, subsidies
-from digisom.storage.factory import open_store
-from digisom.storage.urls import parse_database_url
 
 app = typer.Typer(help="The digital som platform: disbursements, subsidies.", no_args_is_help=True)
 
@@ -30,8 +28,7 @@ def disburse(
     if file.stat().st_size > disbursements.FILE_BYTES_MAX:
         raise typer.BadParameter(f"file over {disbursements.FILE_BYTES_MAX} bytes")
     content = file.read_bytes()
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         ledger = Ledger(store)
         uploaded, new = disbursements.upload(ledger, payer, purpose, file.name, content)
         good = uploaded.rows - uploaded.invalid
@@ -47,8 +44,6 @@ def disburse(
                 bar.update(task, completed=good - progress.waiting)
 
             done = disbursements.run(ledger, uploaded.disbursement_id, on_batch=on_batch)
-    finally:
-        store.close()
     typer.echo(
         json.dumps(
             {
@@ -73,11 +68,8 @@ def clawback(
 ) -> None:
     """Return the unspent rest of every expired subsidy programme to its payer (the scheduled
     job: safe to run as often as wanted, e.g. from cron every hour)."""
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         report = subsidies.clawback(Ledger(store), time.time_ns(), programme)
-    finally:
-        store.close()
     typer.echo(
         json.dumps(
             {

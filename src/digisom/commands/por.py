@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 
 app = typer.Typer(
     help="Proof of liabilities: Merkle sum tree snapshots and offline proof checks.",
@@ -131,8 +131,6 @@ def snapshot_command(
     from digisom.reserve.issuer import load_issuer_key
     from digisom.reserve.snapshots import AnchorTarget, publish_snapshot
     from digisom.storage.base import LedgerStore
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
         key = load_issuer_key(issuer_key)
@@ -146,11 +144,8 @@ def snapshot_command(
                     owed[address] = owed.get(address, 0) + balance
             return sorted(owed.items())
 
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             stored = publish_snapshot(store, key, anchor=target, extra_holders=extra)
-        finally:
-            store.close()
     except DigisomError as error:
         typer.echo(f"refused: {error.message}", err=True)
         raise typer.Exit(EXIT_REFUSED) from None
@@ -173,15 +168,10 @@ def anchor_command(
     from digisom.errors import DigisomError
     from digisom.reserve.anchor import signer_for
     from digisom.reserve.snapshots import AnchorTarget, anchor_stored_root
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             done = anchor_stored_root(store, root_id, AnchorTarget(*signer_for(anchor_rpc)))
-        finally:
-            store.close()
     except DigisomError as error:
         typer.echo(f"refused: {error.message}", err=True)
         raise typer.Exit(EXIT_REFUSED) from None
@@ -198,15 +188,10 @@ def proof_command(
     from digisom.errors import DigisomError
     from digisom.reserve.por.proof import proof_to_json
     from digisom.reserve.snapshots import proof_for_uid
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             proof = proof_for_uid(store, uid, root_id)
-        finally:
-            store.close()
     except DigisomError as error:
         typer.echo(f"refused: {error.message}", err=True)
         raise typer.Exit(EXIT_REFUSED) from None
@@ -221,15 +206,10 @@ def holder_key_command(
     """Create a key that reads the proofs of one uid; printed once, alone on the last line."""
     from digisom.errors import DigisomError
     from digisom.reserve.por_store import create_holder_key
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             key = create_holder_key(store, uid)
-        finally:
-            store.close()
     except DigisomError as error:
         typer.echo(f"refused: {error.message}", err=True)
         raise typer.Exit(EXIT_REFUSED) from None

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from digisom.commands._common import DbOption
+from digisom.commands._common import DbOption, opened_store
 
 app = typer.Typer(
     help="Reserves: holdings, prices, valuations, address control, KGST reserve reports.",
@@ -39,8 +39,6 @@ def add_holding_command(
     from digisom.errors import DigisomError
     from digisom.reserve.holdings import Holding, parse_source
     from digisom.reserve.reserve_store import add_holding
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
         holding = Holding(
@@ -55,11 +53,8 @@ def add_holding_command(
             amount_units,
             evidence,
         )
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             holding_id = add_holding(store, holding)
-        finally:
-            store.close()
     except DigisomError as error:
         raise _refuse(error) from None
     typer.echo(f"holding {holding_id} registered")
@@ -81,8 +76,6 @@ def value_command(
     from digisom.reserve.prices import FilePriceFeed, PriceFeed
     from digisom.reserve.report import token_supply_minor
     from digisom.reserve.reserve_store import valuation_details
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
         feeds: list[PriceFeed] = []
@@ -97,11 +90,8 @@ def value_command(
             if not clients:
                 raise _refuse(ValueError("--kgst needs an --rpc"))
             supplies["KGST"] = token_supply_minor(clients[0], kgst)
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             done = appraise(store, feeds, chains, supplies)
-        finally:
-            store.close()
     except DigisomError as error:
         raise _refuse(error) from None
     details = valuation_details(done.valuation)
@@ -112,14 +102,9 @@ def value_command(
 def history_command(limit: int = typer.Option(20, min=1, max=1000), db: DbOption = None) -> None:
     """Stored valuations, newest first, as JSON."""
     from digisom.reserve.reserve_store import valuation_history
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
-    store = open_store(parse_database_url(db))
-    try:
+    with opened_store(db) as store:
         typer.echo(json.dumps(valuation_history(store, limit), indent=1))
-    finally:
-        store.close()
 
 
 @app.command("attest-message")
@@ -151,18 +136,13 @@ def attest_command(
     """Verify and record one address's signature of this round's message."""
     from digisom.errors import DigisomError
     from digisom.reserve.attest import submit_btc_attestation, submit_evm_attestation
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             if address.startswith("0x"):
                 submit_evm_attestation(store, round_id, address, signature)
             else:
                 submit_btc_attestation(store, round_id, address, signature)
-        finally:
-            store.close()
     except DigisomError as error:
         raise _refuse(error) from None
     typer.echo(f"{address}: control proven for round {round_id}")
@@ -179,15 +159,10 @@ def report_command(
     from digisom.reserve.anchor import signer_for
     from digisom.reserve.report import report_reserves
     from digisom.reserve.reserve_store import valuation_history
-    from digisom.storage.factory import open_store
-    from digisom.storage.urls import parse_database_url
 
     try:
-        store = open_store(parse_database_url(db))
-        try:
+        with opened_store(db) as store:
             newest = valuation_history(store, 1)
-        finally:
-            store.close()
         if not newest:
             raise NotFound("no valuation is stored: run `digisom reserve value` first")
         backing = int(newest[0]["backing_som_minor"])
