@@ -40,10 +40,9 @@ def upgrade() -> None:
         sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False),
         # The journal height `balances` was last brought up to; the log holds only later rows.
         sa.Column("through_height", sa.BigInteger, nullable=False),
-        sa.Column("log_rows", sa.BigInteger, nullable=False),
         sa.CheckConstraint("id = 1", name="ck_balances_state_one_row"),
     )
-    op.execute("INSERT INTO balances_state (id, through_height, log_rows) VALUES (1, 0, 0)")
+    op.execute("INSERT INTO balances_state (id, through_height) VALUES (1, 0)")
 
 
 def downgrade() -> None:
