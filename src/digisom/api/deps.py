@@ -7,7 +7,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from digisom.keys import SCOPES_BY_ROLE, KeyHolder, Scope, identify
+from digisom.keys import SCOPES_BY_ROLE, KeyHolder, Role, Scope, identify
 from digisom.ledger.cache import AccountCache
 from digisom.ledger.service import Ledger
 from digisom.storage.factory import open_store
@@ -79,6 +79,14 @@ def authenticated(
     return found
 
 
+def check_scope(role: Role, scope: Scope) -> None:
+    """403 unless `role` has `scope`."""
+    if scope not in SCOPES_BY_ROLE[role]:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, f"the {role.value} role lacks the {scope.value} scope"
+        )
+
+
 def require(scope: Scope) -> Callable[..., KeyHolder]:
     """A dependency that lets the request through only with a key whose role has `scope`."""
 
@@ -87,11 +95,7 @@ def require(scope: Scope) -> Callable[..., KeyHolder]:
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> KeyHolder:
         holder = authenticated(credentials, lambda key: identify(ledger.store, key))
-        if scope not in SCOPES_BY_ROLE[holder.role]:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"the {holder.role.value} role lacks the {scope.value} scope",
-            )
+        check_scope(holder.role, scope)
         return holder
 
     return check

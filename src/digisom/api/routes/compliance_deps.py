@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from digisom.api.deps import LedgerDep, authenticated
+from digisom.api.deps import LedgerDep, authenticated, check_scope
 from digisom.compliance.keys import BoundCaller, resolve
 from digisom.compliance.kyc.crypto import KeyService, key_service_from_env
 from digisom.compliance.kyc.vault import Accessor
 from digisom.errors import ConfigurationError
-from digisom.keys import SCOPES_BY_ROLE, Role, Scope
+from digisom.keys import Role, Scope
 
 _bearer = HTTPBearer(auto_error=False, description="An API key bound to an agency or subject")
 
@@ -25,11 +25,7 @@ def bound_caller(scope: Scope) -> Callable[..., BoundCaller]:
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> BoundCaller:
         found = authenticated(credentials, lambda key: resolve(ledger.store, key))
-        if scope not in SCOPES_BY_ROLE[found.role]:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"the {found.role.value} role lacks the {scope.value} scope",
-            )
+        check_scope(found.role, scope)
         if found.role is Role.COMPLIANCE_OFFICER and found.agency is None:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
