@@ -18,7 +18,7 @@ def _ledgers(db_url: str, count: int) -> list[Ledger]:
     ledgers = []
     for _ in range(count):
         store = open_store(parse_database_url(db_url))
-        store.balance_checkpoint_batches = 2
+        store.balance_log_rows_max = 2
         ledgers.append(Ledger(store))
     return ledgers
 
@@ -95,7 +95,7 @@ def test_a_snapshot_never_sees_a_balance_newer_than_itself(db_url: str) -> None:
     """A reader in an older snapshot than the shared replay replays privately."""
     writer, reader, other = _ledgers(db_url, 3)
     try:
-        writer.store.balance_checkpoint_batches = 100
+        writer.store.balance_log_rows_max = 100
         writer.create_accounts([account(1), account(2)])
         writer.create_transfers([transfer(1, 1, 2, 5)])
         with reader.store.read_snapshot():
@@ -134,3 +134,26 @@ def test_a_savepoint_rollback_keeps_the_rest_of_the_transaction(postgres_url: st
         assert verify(store).ok
     finally:
         store.close()
+
+
+def test_many_accounts_checkpoint_before_many_rows(db_url: str) -> None:
+    """The replay's size bounds the log too: a batch that brings the logged accounts to the
+    bound checkpoints however few the log rows (the replay must not grow without bound)."""
+    (ledger,) = _ledgers(db_url, 1)
+    try:
+        store = ledger.store
+        store.balance_log_rows_max = 100
+        store.balance_log_accounts_max = 6
+        ledger.create_accounts([account(i) for i in range(1, 9)])
+        ledger.create_transfers([transfer(1, 1, 2, 5)])  # logs 2 accounts
+        ledger.create_transfers([transfer(2, 3, 4, 5)])  # 4: still below the bound
+        assert store.balance_log_state()[0] == 0
+        assert store._query("SELECT COUNT(*) FROM balance_log")[0][0] == 2
+        ledger.create_transfers([transfer(3, 5, 6, 5)])  # 6 accounts: checkpoint
+        through, newest = store.balance_log_state()
+        assert through == newest == ledger.store.head().height
+        assert store._query("SELECT COUNT(*) FROM balance_log")[0][0] == 0
+        assert posted(ledger, 5) == (5, 0)
+        assert verify(store).ok
+    finally:
+        ledger.store.close()

@@ -63,7 +63,7 @@ def test_engine_agrees_with_the_reference_model(
     url = parse_database_url(f"sqlite:///{tmp_path}/{uuid.uuid4().hex}.db")
     store = open_store(url)
     # Small enough that streams cross balance checkpoints and account-index folds.
-    store.balance_checkpoint_batches = 3
+    store.balance_log_rows_max = 3
     store.account_index_tail_max = 5
     try:
         ledger = Ledger(store)

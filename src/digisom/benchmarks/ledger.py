@@ -2,8 +2,10 @@
 baseline, on the same database.
 
 The batched path is the real one: 8,190 transfers a batch, every validation on, the hash chain
-on, each batch committed durably. The baseline does what a straightforward service would: per
-transfer, BEGIN, read both accounts, check, insert, update both balances, COMMIT.
+on, each batch committed durably; the time includes the final checkpoint of the balance log and
+fold of the account index, so no write the batches caused is left out. The baseline does what a
+straightforward service would: per transfer, BEGIN, read both accounts, check, insert, update
+both balances, COMMIT.
 """
 
 import random
@@ -90,7 +92,12 @@ def run_ledger_benchmark(
             ]
             started = time.perf_counter()
             _drain((ledger.create_transfers(b) for b in batches), batches, batch_ms)
+            drained = time.perf_counter()
+            # What the batches left for later (logged balances, unindexed transfers) is written
+            # before the clock stops: the figure includes every write the batches caused.
+            ledger.maintain(idle_s=0)
             elapsed_s = time.perf_counter() - started
+            maintenance_s = time.perf_counter() - drained
             baseline_per_s, baseline_count = _naive_baseline(store, accounts, transfers, rng)
         finally:
             store.close()
@@ -102,6 +109,7 @@ def run_ledger_benchmark(
         "transfers": transfers,
         "batch_size": BATCH_EVENTS_MAX,
         "seconds": round(elapsed_s, 3),
+        "final_maintenance_seconds": round(maintenance_s, 3),
         "transfers_per_s": round(transfers / elapsed_s),
         "batch_p50_ms": round(statistics.median(ordered), 2),
         "batch_p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),

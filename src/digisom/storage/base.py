@@ -16,12 +16,17 @@ from digisom.errors import invariant
 from digisom.ledger.engine import AccountRecord, Balances, BatchState, PendingRecord
 from digisom.ledger.journal import RecordKind
 from digisom.ledger.model import GENESIS_HASH, JournalHead, PendingStatus, Transfer
-from digisom.limits import ACCOUNT_INDEX_TAIL_TRANSFERS_MAX, BALANCE_CHECKPOINT_BATCHES
+from digisom.limits import (
+    ACCOUNT_INDEX_TAIL_TRANSFERS_MAX,
+    BALANCE_LOG_ACCOUNTS_MAX,
+    BALANCE_LOG_ROWS_MAX,
+)
 from digisom.storage.balance_log import PendingLog, ReplayedLog, shared_log
 from digisom.storage.codec import (
     ACCOUNT_COLUMNS,
     ACCOUNT_SELECT,
     BALANCE_COLUMNS,
+    BALANCE_ENTRY_BYTES,
     TRANSFER_COLUMNS,
     account_from_row,
     account_row,
@@ -85,8 +90,10 @@ class LedgerStore(abc.ABC):
     no hex encoding on the way)."""
     account_index_tail_max: int = ACCOUNT_INDEX_TAIL_TRANSFERS_MAX
     """When the unindexed tail is folded into the per-account index (tests make it small)."""
-    balance_checkpoint_batches: int = BALANCE_CHECKPOINT_BATCHES
+    balance_log_rows_max: int = BALANCE_LOG_ROWS_MAX
     """Balance log rows written before a checkpoint (tests make it small)."""
+    balance_log_accounts_max: int = BALANCE_LOG_ACCOUNTS_MAX
+    """Accounts logged (at most) before a checkpoint, however few the rows."""
 
     def __init__(self, database: str) -> None:
         """`database` names the database and schema (the balance log replay is shared by it)."""
@@ -492,8 +499,24 @@ class LedgerStore(abc.ABC):
         if pending is not None:
             pending.entries.update(changed)
             pending.height = height
-        if self._count("SELECT COUNT(*) FROM balance_log") >= self.balance_checkpoint_batches:
+        rows, accounts = self._log_size(pending)
+        if rows >= self.balance_log_rows_max or accounts >= self.balance_log_accounts_max:
             self.checkpoint_balances(height)
+
+    def _log_size(self, pending: PendingLog | None) -> tuple[int, int]:
+        """(log rows, accounts in the replay) for the checkpoint trigger; the accounts are an
+        upper bound (an account in both the replay and this transaction counts twice)."""
+        if pending is None:  # replaying privately: count the entries stored, repeats and all
+            rows, size = self._query(
+                "SELECT COUNT(*), COALESCE(SUM(LENGTH(changes)), 0) FROM balance_log"
+            )[0]
+            return int(rows), int(size) // BALANCE_ENTRY_BYTES
+        accounts = len(pending.entries)
+        if pending.checkpointed_at is None:
+            replay = self._replay
+            with replay.lock:
+                accounts += len(replay.entries)
+        return self._count("SELECT COUNT(*) FROM balance_log"), accounts
 
     def checkpoint_balances(self, height: int) -> None:
         """Write every logged balance into `balances` and empty the log (in a write transaction).

@@ -2,7 +2,7 @@
 
 Rewriting ~15,000 random balance rows per batch dirtied nearly every page of `balances`, and
 SQLite writes and syncs each dirty page at commit. Now a batch appends one `balance_log` row (the
-new balances of the accounts it changed, packed), and every `BALANCE_CHECKPOINT_BATCHES` batches
+new balances of the accounts it changed, packed), and every few batches (`BALANCE_LOG_*` limits)
 the logged balances are written into `balances` once and the log is emptied. An account's balance
 is its `balances` row unless a log row after the checkpoint has a newer one. See docs/ledger.md,
 "Balances: a log and checkpoints".
