@@ -101,7 +101,8 @@ def import_all(store: LedgerStore, in_dir: Path) -> dict[str, Any]:
             loaded = _load_table(store, table, in_dir / f"{table.name}.{file_format}")
             if loaded != manifest["tables"][table.name]["rows"]:
                 raise InvalidInput(f"{table.name}: {loaded} rows, the manifest says otherwise")
-        store.fold_account_index()  # derived, not exported: rebuilt from the transfers
+        store.recount_account_index_tail()  # derived, not exported: rebuilt from the transfers
+        store.fold_account_index()
         head = store.head()
         journal = manifest["journal"]
         if head.height != journal["height"] or head.hash.hex() != journal["hash"]:

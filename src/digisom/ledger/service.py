@@ -129,8 +129,8 @@ class Ledger:
             if newest > through:
                 store.checkpoint_balances(head.height)
                 done.append("balances checkpointed")
-            if store.account_index_state()[1] >= MAINTENANCE_FOLD_TRANSFERS_MIN:
-                store.fold_account_index()
+            tail = store.account_index_state()[1]
+            if tail >= MAINTENANCE_FOLD_TRANSFERS_MIN and store.fold_account_index():
                 done.append("account index folded")
         return done
 

@@ -90,6 +90,9 @@ class LedgerStore(abc.ABC):
     no hex encoding on the way)."""
     account_index_tail_max: int = ACCOUNT_INDEX_TAIL_TRANSFERS_MAX
     """When the unindexed tail is folded into the per-account index (tests make it small)."""
+    folds_in_background: bool = False
+    """Whether a long tail is folded by a background folder on its own connection (it must be
+    able to write while batches do: PostgreSQL) rather than inside the batch that found it."""
     balance_log_rows_max: int = BALANCE_LOG_ROWS_MAX
     """Balance log rows written before a checkpoint (tests make it small)."""
     balance_log_accounts_max: int = BALANCE_LOG_ACCOUNTS_MAX
@@ -100,6 +103,8 @@ class LedgerStore(abc.ABC):
         self._replay = shared_log(database)
         self._pending: PendingLog | None = None
         """This connection's own balance log rows in its open write transaction."""
+        self._fold_wanted = False
+        """Set when this transaction's batches made the tail long (see `folds_in_background`)."""
         self._replay_privately = False
         """Set when a savepoint rolled back some of those rows: until the transaction ends,
         reads replay the log from the database (which still holds the others)."""
@@ -539,7 +544,11 @@ class LedgerStore(abc.ABC):
             self._pending.checkpointed_at = height
 
     def _after_commit(self) -> None:
-        """Hand this transaction's log rows to the shared replay, if it is where we began."""
+        """Hand this transaction's log rows to the shared replay, if it is where we began; ask
+        for a fold in the background if a batch made the tail long."""
+        if self._fold_wanted:
+            self._fold_wanted = False
+            self._request_background_fold()
         pending, self._pending, self._replay_privately = self._pending, None, False
         if pending is None:
             return
@@ -558,38 +567,86 @@ class LedgerStore(abc.ABC):
     def _after_rollback(self, outermost: bool) -> None:
         """The transaction's own log rows are gone (all of them, or a savepoint's)."""
         self._pending = None
+        if outermost:
+            self._fold_wanted = False
         self._replay_privately = not outermost
 
     def _grow_account_index_tail(self, count: int) -> None:
-        """Count a batch's transfers into the unindexed tail; fold the tail once it is long."""
+        """Count a batch's transfers into the unindexed tail; fold the tail once it is long.
+
+        A store that folds in the background asks for a fold once this transaction commits, and
+        folds inline only past twice the bound (when the background fold has fallen behind).
+        """
         rows = self._query(
             f"UPDATE account_index_state SET tail_count = tail_count + {self.p} "
             "RETURNING tail_count",
             (count,),
         )
-        if int(rows[0][0]) >= self.account_index_tail_max:
+        tail = int(rows[0][0])
+        if tail < self.account_index_tail_max:
+            return
+        if self.folds_in_background and tail < 2 * self.account_index_tail_max:
+            self._fold_wanted = True
+        else:
             self.fold_account_index()
 
-    def fold_account_index(self) -> None:
+    def fold_account_index(self) -> bool:
         """Move the tail into the per-account index: one sorted insert, then the new marker.
 
-        Inside the caller's write transaction: the entries and the marker commit together, so a
-        reader sees each transfer either in the index or in the tail, never in both or neither.
+        Inside a transaction: the entries and the marker commit together, so a reader sees each
+        transfer either in the index or in the tail, never in both or neither. The fold covers
+        the transfers up to the newest this transaction sees; transfers that commit meanwhile
+        come later (writers are serialised, timestamps increase), so a fold in the background
+        never skips one. Returns False when another fold holds the fold lock (nothing done).
         """
-        self._execute(
+        invariant(self.in_transaction, "a fold runs inside a transaction")
+        if not self._try_fold_lock():
+            return False
+        p = self.p
+        through = self.account_index_state()[0]
+        newest = self._count("SELECT COALESCE(MAX(timestamp), 0) FROM transfers")
+        if newest <= through:
+            return True
+        entries = self._execute(
             "INSERT INTO account_index (account_id, timestamp) "
             "SELECT account_id, timestamp FROM ("
             " SELECT debit_account_id AS account_id, timestamp FROM transfers"
-            "  WHERE timestamp > (SELECT through_timestamp FROM account_index_state)"
+            f"  WHERE timestamp > {p} AND timestamp <= {p}"
             " UNION ALL"
             " SELECT credit_account_id AS account_id, timestamp FROM transfers"
-            "  WHERE timestamp > (SELECT through_timestamp FROM account_index_state)"
-            ") AS tail ORDER BY account_id, timestamp"
+            f"  WHERE timestamp > {p} AND timestamp <= {p}"
+            ") AS tail ORDER BY account_id, timestamp",
+            (through, newest, through, newest),
         )
+        # Relative to the committed count: writers may have added to it since (PostgreSQL
+        # re-reads the row once their row lock is released).
+        updated = self._execute(
+            f"UPDATE account_index_state SET through_timestamp = {p}, "
+            f"tail_count = tail_count - {p} WHERE through_timestamp = {p}",
+            (newest, entries // 2, through),
+        )
+        invariant(updated == 1, "one fold at a time (the fold lock)")
+        return True
+
+    def recount_account_index_tail(self) -> None:
+        """Set the tail's length from the transfers (after an import, which writes them all)."""
         self._execute(
-            "UPDATE account_index_state SET tail_count = 0, through_timestamp = "
-            "COALESCE((SELECT MAX(timestamp) FROM transfers), through_timestamp)"
+            "UPDATE account_index_state SET tail_count = (SELECT COUNT(*) FROM transfers "
+            "WHERE timestamp > account_index_state.through_timestamp)"
         )
+
+    def _try_fold_lock(self) -> bool:
+        """Take the fold lock for this transaction if free. Writers already exclude each other;
+        a store that folds on another connection (PostgreSQL) needs one more lock."""
+        return True
+
+    def wait_for_background_fold(self, timeout_s: float) -> bool:
+        """True once no background fold is asked for or running (at once without a folder)."""
+        return True
+
+    def _request_background_fold(self) -> None:
+        """Ask the background folder to fold what is committed (stores that have one)."""
+        invariant(not self.folds_in_background, "a store that folds in the background has a folder")
 
     # -- API keys (plain admin records; no repository pattern) -----------------------------
     def insert_api_key(self, key_hash: bytes, role: str, label: str, created_at_ns: int) -> int:

@@ -24,17 +24,20 @@ from digisom.limits import (
 )
 from digisom.storage.base import LedgerStore
 from digisom.storage.codec import b16
+from digisom.storage.folder import BackgroundFolder
 
 LOCK_NAMESPACE = b"digisom-ledger-write-lock:"
+FOLD_LOCK_NAMESPACE = b"digisom-ledger-fold-lock:"
 
 
-def ledger_lock_key(schema: str) -> int:
-    """The advisory lock every writer of the ledger in `schema` takes.
+def ledger_lock_key(schema: str, namespace: bytes = LOCK_NAMESPACE) -> int:
+    """The advisory lock every writer of the ledger in `schema` takes (or, with the fold
+    namespace, every fold of its account index).
 
     Advisory locks are per database, not per schema: keying the lock by schema lets several
     ledgers (say, a test and a staging copy) share one database without serialising each other.
     """
-    digest = hashlib.sha256(LOCK_NAMESPACE + schema.encode("utf-8")).digest()
+    digest = hashlib.sha256(namespace + schema.encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
@@ -45,8 +48,11 @@ class PostgresLedgerStore(LedgerStore):
     kind = "postgresql"
     p = "%s"
     p_binary = "%b"
+    folds_in_background = True
 
     def __init__(self, conninfo: str) -> None:
+        self.conninfo = conninfo
+        self._folder: BackgroundFolder | None = None
         self.connection = psycopg.connect(
             conninfo, autocommit=True, connect_timeout=POSTGRES_CONNECT_TIMEOUT_S
         )
@@ -56,6 +62,7 @@ class PostgresLedgerStore(LedgerStore):
         invariant(row is not None and row[0] is not None, "a schema to keep the ledger in")
         schema = str(row[0])  # type: ignore[index]
         self.lock_key = ledger_lock_key(schema)
+        self.fold_lock_key = ledger_lock_key(schema, FOLD_LOCK_NAMESPACE)
         info = self.connection.info
         super().__init__(f"postgresql:{info.host}:{info.port}/{info.dbname}/{schema}")
         self._stream_serial = 0
@@ -130,5 +137,29 @@ class PostgresLedgerStore(LedgerStore):
             [list(c) for c in columns],
         )
 
+    def _try_fold_lock(self) -> bool:
+        # Never waits: a writer that waited for a background fold (which waits for the
+        # writer's row lock on account_index_state) would deadlock with it.
+        row = self.connection.execute(
+            "SELECT pg_try_advisory_xact_lock(%s)", (self.fold_lock_key,)
+        ).fetchone()
+        return bool(row and row[0])
+
+    def _request_background_fold(self) -> None:
+        if self._folder is None:
+            self._folder = BackgroundFolder(lambda: PostgresLedgerStore(self.conninfo))
+        self._folder.request()
+
+    def fold_concurrently(self) -> bool:
+        """Fold in a transaction of this connection's own, beside the writers (the folder's)."""
+        with self.connection.transaction():
+            return self.fold_account_index()
+
+    def wait_for_background_fold(self, timeout_s: float) -> bool:
+        return self._folder is None or self._folder.wait_idle(timeout_s)
+
     def close(self) -> None:
+        if self._folder is not None:
+            self._folder.close()
+            self._folder = None
         self.connection.close()
