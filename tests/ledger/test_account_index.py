@@ -12,6 +12,7 @@ from alembic.config import Config
 from digisom.ledger.model import Transfer
 from digisom.ledger.service import Ledger
 from digisom.ledger.verify import verify
+from digisom.storage import account_index
 from digisom.storage.codec import b16, transfer_row
 from digisom.storage.factory import open_store
 from digisom.storage.migrate import MIGRATIONS_DIR
@@ -116,3 +117,55 @@ def test_the_migration_folds_an_existing_ledger(tmp_path: Path) -> None:
         assert store.account_index_counts()["entries"] == 6
     finally:
         store.close()
+
+
+def test_runs_merge_through_every_level_and_listings_stay_whole(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fold per batch, two runs per level: runs merge into every level and, in the last,
+    into themselves; after each batch every account's listing is whole and in order."""
+    monkeypatch.setattr(account_index, "RUNS_PER_LEVEL", 2)
+    store = ledger.store
+    store.account_index_tail_max = 1
+    store.folds_in_background = False  # every fold inline, so each step is deterministic
+    ledger.create_accounts([account(i) for i in range(1, ACCOUNTS + 1)])
+    rng = random.Random(5)
+    made: list[Transfer] = []
+    last_slots = account_index.level_slots(account_index.LEVELS - 1)
+    last_level_runs: list[int] = []
+    largest_entries = 0
+    for next_id in range(1, 41):
+        debit, credit = rng.sample(range(1, ACCOUNTS + 1), 2)
+        assert ledger.create_transfers([transfer(next_id, debit, credit, 1)]).results == ["ok"]
+        stored = store.get_transfer(next_id)
+        assert stored is not None
+        made.append(stored)
+        runs = account_index.runs(store)
+        assert len(runs) <= account_index.LEVELS * 2
+        assert sum(r[2] for r in runs.values()) == 2 * next_id  # the tail is empty after a fold
+        last_level_runs.append(sum(s in runs for s in last_slots))
+        largest_entries = max(r[2] for r in runs.values())
+        for account_id in (debit, credit):
+            assert _listing(ledger, account_id, 3) == _expected(made, account_id)
+    assert max(last_level_runs) == 2  # 40 folds of two runs per level reach the last level
+    # A run that reached the last level through merges holds 2**3 folds (16 entries); only a
+    # merge of the last level's own runs makes a larger one.
+    assert largest_entries > 2 * 2**3
+    for account_id in range(1, ACCOUNTS + 1):
+        assert _listing(ledger, account_id, 100) == _expected(made, account_id)
+    assert verify(store).ok
+
+
+def test_verify_names_a_run_whose_size_or_range_is_wrong(ledger: Ledger) -> None:
+    ledger.store.account_index_tail_max = 1
+    ledger.store.folds_in_background = False
+    ledger.create_accounts([account(1), account(2)])
+    ledger.create_transfers([transfer(1, 1, 2, 5)])
+    ledger.create_transfers([transfer(2, 2, 1, 5)])
+    assert verify(ledger.store).ok
+    store = ledger.store
+    store._execute("UPDATE account_index_runs SET entries = entries + 1")
+    store._execute("UPDATE account_index_runs SET last_timestamp = last_timestamp - 1")
+    problems = verify(store).problems
+    assert any("runs record" in p for p in problems)
+    assert any("outside their run" in p for p in problems)

@@ -182,6 +182,8 @@ def _verify_account_index(store: LedgerStore, report: VerifyReport) -> None:
         )
     if c["tail"] != c["tail_recorded"]:
         report.add(f"account index: tail of {c['tail']} transfers, {c['tail_recorded']} recorded")
+    for problem in store.account_index_run_problems():
+        report.add(problem)
 
 
 def _check_flags(account_id: int, flags: int, balances: Balances, report: VerifyReport) -> None:

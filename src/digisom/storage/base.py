@@ -21,6 +21,7 @@ from digisom.limits import (
     BALANCE_LOG_ACCOUNTS_MAX,
     BALANCE_LOG_ROWS_MAX,
 )
+from digisom.storage import account_index
 from digisom.storage.balance_log import PendingLog, ReplayedLog, shared_log
 from digisom.storage.codec import (
     ACCOUNT_COLUMNS,
@@ -228,27 +229,14 @@ class LedgerStore(abc.ABC):
     ) -> list[Transfer]:
         """Transfers touching the account, in timestamp order, after a cursor (a timestamp).
 
-        Two parts in one statement (one consistent read): the folded index up to its
+        One statement (one consistent read) of a part per run of the index, up to its
         `through_timestamp`, and a range scan of the unindexed tail after it. Each part is
-        limited on its own, in timestamp order, so a busy account stops early.
+        limited on its own, in timestamp order, so a busy account stops early
+        (digisom.storage.account_index).
         """
-        p = self.p
-        key = b16(account_id)
-        columns = ", ".join("t." + c.strip() for c in TRANSFER_COLUMNS.split(","))
-        through = "(SELECT through_timestamp FROM account_index_state)"
         rows = self._query(
-            f"SELECT {TRANSFER_COLUMNS} FROM ("
-            f" SELECT * FROM (SELECT {columns} FROM account_index x"
-            f"  JOIN transfers t ON t.timestamp = x.timestamp"
-            f"  WHERE x.account_id = {p} AND x.timestamp > {p} AND x.timestamp <= {through}"
-            f"  ORDER BY x.timestamp LIMIT {p}) AS indexed"
-            f" UNION ALL"
-            f" SELECT * FROM (SELECT {columns} FROM transfers t"
-            f"  WHERE t.timestamp > {through} AND t.timestamp > {p}"
-            f"  AND (t.debit_account_id = {p} OR t.credit_account_id = {p})"
-            f"  ORDER BY t.timestamp LIMIT {p}) AS tail"
-            f") AS touching ORDER BY timestamp LIMIT {p}",
-            (key, after_timestamp, limit, after_timestamp, key, key, limit, limit),
+            account_index.listing_sql(self.p, TRANSFER_COLUMNS),
+            account_index.listing_params(b16(account_id), after_timestamp, limit),
         )
         return [transfer_from_row(row) for row in rows]
 
@@ -408,6 +396,10 @@ class LedgerStore(abc.ABC):
             "tail": count(f"SELECT COUNT(*) FROM transfers WHERE timestamp > {p}", through),
             "tail_recorded": tail_recorded,
         }
+
+    def account_index_run_problems(self) -> list[str]:
+        """Runs whose entries, sizes or time ranges are wrong (for `verify`)."""
+        return account_index.run_problems(self, self.account_index_state()[0])
 
     # -- balances: a log per batch, a checkpoint every few batches ---------------------------
     # See digisom.storage.balance_log for the replay these methods share and its rules.
@@ -591,7 +583,7 @@ class LedgerStore(abc.ABC):
             self.fold_account_index()
 
     def fold_account_index(self) -> bool:
-        """Move the tail into the per-account index: one sorted insert, then the new marker.
+        """Move the tail into the per-account index as a new run, then move the marker.
 
         Inside a transaction: the entries and the marker commit together, so a reader sees each
         transfer either in the index or in the tail, never in both or neither. The fold covers
@@ -607,23 +599,13 @@ class LedgerStore(abc.ABC):
         newest = self._count("SELECT COALESCE(MAX(timestamp), 0) FROM transfers")
         if newest <= through:
             return True
-        entries = self._execute(
-            "INSERT INTO account_index (account_id, timestamp) "
-            "SELECT account_id, timestamp FROM ("
-            " SELECT debit_account_id AS account_id, timestamp FROM transfers"
-            f"  WHERE timestamp > {p} AND timestamp <= {p}"
-            " UNION ALL"
-            " SELECT credit_account_id AS account_id, timestamp FROM transfers"
-            f"  WHERE timestamp > {p} AND timestamp <= {p}"
-            ") AS tail ORDER BY account_id, timestamp",
-            (through, newest, through, newest),
-        )
+        folded = account_index.fold(self, through, newest)
         # Relative to the committed count: writers may have added to it since (PostgreSQL
         # re-reads the row once their row lock is released).
         updated = self._execute(
             f"UPDATE account_index_state SET through_timestamp = {p}, "
             f"tail_count = tail_count - {p} WHERE through_timestamp = {p}",
-            (newest, entries // 2, through),
+            (newest, folded, through),
         )
         invariant(updated == 1, "one fold at a time (the fold lock)")
         return True
