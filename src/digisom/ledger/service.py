@@ -90,8 +90,8 @@ class Ledger:
             prepared = self.prepare_transfers(transfers, head)
             if prepared.write is not None:
                 self.store.write_batch(prepared.write)
-        # Committed: what the batch read and wrote is now the database's state at its head.
-        self.cache.commit(prepared.head, prepared.state.accounts, prepared.state.balances)
+        # Committed: the cache's rows, which the batch updated in place, are the database's.
+        self.cache.head = prepared.head
         return BatchResult(prepared.results, prepared.head)
 
     def expire_pending(self) -> int:
@@ -175,16 +175,25 @@ class Ledger:
     def _accounts(
         self, account_ids: set[int]
     ) -> tuple[dict[int, AccountRecord], dict[int, Balances]]:
-        """The committed rows of these accounts: from the cache, the rest from the database."""
-        cached_records, cached_balances = self.cache.records, self.cache.balances
-        records = {i: cached_records[i] for i in account_ids if i in cached_records}
-        balances = {i: cached_balances[i] for i in records}
-        missing = account_ids.difference(records)
+        """The cache's own dicts, holding every one of these accounts that exists.
+
+        The batch updates them in place: copying ~16,000 rows out and back cost ~17 ms a batch.
+        This is safe because the cache lock is held for the whole write transaction, the cache
+        is marked valid only after the commit (`create_transfers`), and any failure clears it
+        (`_writing`).
+        """
+        cache = self.cache
+        cache.head = None  # changed in place from here until the commit
+        records = cache.records
+        missing = [i for i in account_ids if i not in records]
         if missing:
+            if len(records) + len(missing) > cache.entries_max:
+                cache.clear()  # start over rather than grow without bound
+                missing = list(account_ids)
             loaded_records, loaded_balances = self.store.load_accounts(missing)
             records.update(loaded_records)
-            balances.update(loaded_balances)
-        return records, balances
+            cache.balances.update(loaded_balances)
+        return records, cache.balances
 
     def _commit(
         self,
