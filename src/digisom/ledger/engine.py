@@ -234,7 +234,13 @@ def create_transfers(
             return _post_or_void(t, timestamp, state, undo)
         return _create_transfer(t, timestamp, state, undo)
 
-    return run_chains(len(transfers), [t.flags for t in transfers], apply_one, state)
+    flags = [t.flags for t in transfers]
+    if any(f & _LINKED for f in flags):
+        return run_chains(len(transfers), flags, apply_one, state)
+    # No chain: `run_chains` would call `apply_one` once per event with its undo log idle;
+    # the same, without its per-event bookkeeping (a batch's hottest loop).
+    undo = _UndoLog()
+    return [str(apply_one(index, undo)) for index in range(len(transfers))]
 
 
 def _check_id_and_kind(t: Transfer) -> str | None:
@@ -248,44 +254,51 @@ def _check_id_and_kind(t: Transfer) -> str | None:
     return None
 
 
-def _check_transfer_fields(t: Transfer) -> str | None:
-    """The checks of a plain or pending transfer that need no state."""
-    result = _check_id_and_kind(t)
-    if result is not None:
-        return result
-    if t.debit_account_id == 0:
+def _create_transfer(t: Transfer, timestamp: int, state: BatchState, undo: _UndoLog) -> str:
+    """A plain transfer (posts at once) or phase one of a two-phase transfer (reserves).
+
+    The checks that need no state come first, in TigerBeetle's order; without a linked chain
+    open the effects are `_record`'s, written out in line. This runs for nearly every event,
+    and those calls were a third of its time.
+    """
+    transfer_id = t.id
+    debit_id = t.debit_account_id
+    credit_id = t.credit_account_id
+    flags = t.flags
+    pending = flags & _PENDING
+    # Post and void never come here, so the kind (at most one of pending/post/void) is valid.
+    if transfer_id == 0:
+        return _R.ID_MUST_NOT_BE_ZERO
+    if transfer_id == U128_MAX:
+        return _R.ID_MUST_NOT_BE_INT_MAX
+    if debit_id == 0:
         return _R.DEBIT_ACCOUNT_ID_MUST_NOT_BE_ZERO
-    if t.credit_account_id == 0:
+    if credit_id == 0:
         return _R.CREDIT_ACCOUNT_ID_MUST_NOT_BE_ZERO
-    if t.debit_account_id == t.credit_account_id:
+    if debit_id == credit_id:
         return _R.ACCOUNTS_MUST_BE_DIFFERENT
     if t.pending_id != 0:
         return _R.PENDING_ID_MUST_BE_ZERO
-    if t.timeout != 0 and not t.flags & _PENDING:
+    if t.timeout != 0 and not pending:
         return _R.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER
     if t.ledger == 0:
         return _R.LEDGER_MUST_NOT_BE_ZERO
     if t.code == 0:
         return _R.CODE_MUST_NOT_BE_ZERO
-    return None
-
-
-def _create_transfer(t: Transfer, timestamp: int, state: BatchState, undo: _UndoLog) -> str:
-    """A plain transfer (posts at once) or phase one of a two-phase transfer (reserves)."""
-    result = _check_transfer_fields(t)
-    if result is not None:
-        return result
-    debit = state.accounts.get(t.debit_account_id)
+    accounts = state.accounts
+    debit = accounts.get(debit_id)
     if debit is None:
         return _R.DEBIT_ACCOUNT_NOT_FOUND
-    credit = state.accounts.get(t.credit_account_id)
+    credit = accounts.get(credit_id)
     if credit is None:
         return _R.CREDIT_ACCOUNT_NOT_FOUND
-    if debit.account.ledger != credit.account.ledger:
+    debit_account = debit.account
+    credit_account = credit.account
+    if debit_account.ledger != credit_account.ledger:
         return _R.ACCOUNTS_MUST_HAVE_THE_SAME_LEDGER
-    if t.ledger != debit.account.ledger:
+    if t.ledger != debit_account.ledger:
         return _R.LEDGER_MUST_MATCH
-    existing = state.transfers.get(t.id)
+    existing = state.transfers.get(transfer_id)
     if existing is not None:
         return _exists(t, existing)
     amount = t.amount
@@ -295,9 +308,9 @@ def _create_transfer(t: Transfer, timestamp: int, state: BatchState, undo: _Undo
         return _R.DEBIT_ACCOUNT_FROZEN
     if credit.frozen:
         return _R.CREDIT_ACCOUNT_FROZEN
-    dp, dpo, dcp, dcpo = state.balances[t.debit_account_id]
-    cdp, cdpo, cp, cpo = state.balances[t.credit_account_id]
-    pending = t.flags & _PENDING
+    balances = state.balances
+    dp, dpo, dcp, dcpo = balances[debit_id]
+    cdp, cdpo, cp, cpo = balances[credit_id]
     if pending:
         if dp + amount > U128_MAX:
             return _R.OVERFLOWS_DEBITS_PENDING
@@ -315,9 +328,9 @@ def _create_transfer(t: Transfer, timestamp: int, state: BatchState, undo: _Undo
     expires_at = timestamp + t.timeout * NS_PER_S if t.timeout else 0
     if expires_at > TIMESTAMP_MAX:
         return _R.OVERFLOWS_TIMEOUT
-    if debit.account.flags & _DMNEC and dp + dpo + amount > dcpo:
+    if debit_account.flags & _DMNEC and dp + dpo + amount > dcpo:
         return _R.EXCEEDS_CREDITS
-    if credit.account.flags & _CMNED and cp + cpo + amount > cdpo:
+    if credit_account.flags & _CMNED and cp + cpo + amount > cdpo:
         return _R.EXCEEDS_DEBITS
 
     if pending:
@@ -326,12 +339,29 @@ def _create_transfer(t: Transfer, timestamp: int, state: BatchState, undo: _Undo
     else:
         new_debit = (dp, dpo + amount, dcp, dcpo)
         new_credit = (cdp, cdpo, cp, cpo + amount)
-    stored = _with_timestamp(t, timestamp)
-    _record(state, undo, stored, debit, credit, new_debit, new_credit)
+    stored = _new_transfer(Transfer, (*t[:12], timestamp))
+    if undo.active:
+        _record(state, undo, stored, debit, credit, new_debit, new_credit)
+    else:  # `_record` without an undo log to keep
+        balances[debit_id] = new_debit
+        balances[credit_id] = new_credit
+        state.transfers[transfer_id] = stored
+        state.new_transfers.append(stored)
+        changed = state.changed_balance_ids
+        changed.add(debit_id)
+        changed.add(credit_id)
+        if debit_account.flags & _HISTORY:
+            state.history.append((debit_id, timestamp, new_debit))
+        if credit_account.flags & _HISTORY:
+            state.history.append((credit_id, timestamp, new_credit))
     if pending:
-        _set(undo, state.pending, t.id, PendingRecord(PendingStatus.PENDING, expires_at))
-        state.new_pending_ids.append(t.id)
+        _set(undo, state.pending, transfer_id, PendingRecord(PendingStatus.PENDING, expires_at))
+        state.new_pending_ids.append(transfer_id)
     return "ok"
+
+
+_new_transfer = tuple.__new__
+"""Builds a `Transfer` from a tuple of its fields (in order) without a call to its `__new__`."""
 
 
 def _post_or_void(t: Transfer, timestamp: int, state: BatchState, undo: _UndoLog) -> str:
@@ -462,24 +492,6 @@ def _exists(t: Transfer, e: Transfer) -> str:
         and t.user_data_32 == e.user_data_32
     )
     return _R.EXISTS if same else _R.EXISTS_WITH_DIFFERENT_FIELDS
-
-
-def _with_timestamp(t: Transfer, timestamp: int) -> Transfer:
-    return Transfer(
-        t.id,
-        t.debit_account_id,
-        t.credit_account_id,
-        t.amount,
-        t.ledger,
-        t.code,
-        t.flags,
-        t.pending_id,
-        t.timeout,
-        t.user_data_128,
-        t.user_data_64,
-        t.user_data_32,
-        timestamp,
-    )
 
 
 def expire_pending(due: Sequence[tuple[Transfer, int]], state: BatchState) -> list[tuple[int, int]]:
