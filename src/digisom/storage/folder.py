@@ -31,34 +31,39 @@ class BackgroundFolder:
 
     def __init__(self, connect: Callable[[], ConcurrentFolding]) -> None:
         self._connect = connect
-        self._wanted = threading.Event()
-        self._idle = threading.Event()
-        self._idle.set()
+        self._changed = threading.Condition()
+        self._requested = False
+        self._busy = False
         self._stopping = False
         self.folds_done = 0
         self._thread = threading.Thread(target=self._run, name="digisom-index-fold", daemon=True)
         self._thread.start()
 
     def request(self) -> None:
-        self._idle.clear()
-        self._wanted.set()
+        with self._changed:
+            self._requested = True
+            self._changed.notify_all()
 
     def wait_idle(self, timeout_s: float) -> bool:
         """Wait until no fold is asked for or running (tests and the benchmark's final flush)."""
-        return self._idle.wait(timeout_s)
+        with self._changed:
+            return self._changed.wait_for(lambda: not (self._requested or self._busy), timeout_s)
 
     def close(self) -> None:
-        self._stopping = True
-        self._wanted.set()
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
         self._thread.join()
 
     def _run(self) -> None:
         connection: ConcurrentFolding | None = None
         while True:
-            self._wanted.wait()
-            self._wanted.clear()
-            if self._stopping:
-                break
+            with self._changed:
+                self._changed.wait_for(lambda: self._requested or self._stopping)
+                if self._stopping:
+                    break
+                self._requested = False
+                self._busy = True
             try:
                 if connection is None:
                     connection = self._connect()
@@ -69,7 +74,9 @@ class BackgroundFolder:
                 if connection is not None:
                     connection.close()
                     connection = None
-            if not self._wanted.is_set():
-                self._idle.set()
+            finally:
+                with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
         if connection is not None:
             connection.close()
