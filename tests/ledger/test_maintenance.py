@@ -5,6 +5,7 @@ import pytest
 from digisom.ledger import service
 from digisom.ledger.service import Ledger
 from digisom.ledger.verify import verify
+from digisom.storage import account_index
 from tests.ledger.conftest import ManualClock
 from tests.ledger.helpers import account, transfer
 
@@ -39,3 +40,24 @@ def test_a_small_tail_waits_for_a_batch_worth(ledger: Ledger, clock: ManualClock
     clock.advance_s(10)
     assert ledger.maintain() == ["balances checkpointed"]
     assert ledger.store.account_index_state()[1] == 1
+
+
+def test_an_idle_ledger_merges_a_full_level(
+    ledger: Ledger, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fold that would find level 0 full need not merge it: idle time already has."""
+    monkeypatch.setattr(account_index, "RUNS_PER_LEVEL", 2)
+    store = ledger.store
+    store.account_index_tail_max = 1
+    store.folds_in_background = False
+    ledger.create_accounts([account(1), account(2)])
+    ledger.create_transfers([transfer(1, 1, 2, 5)])
+    ledger.create_transfers([transfer(2, 2, 1, 3)])
+    assert sorted(account_index.runs(store)) == [0, 1]  # level 0 is full
+    clock.advance_s(10)
+    assert "account index runs merged" in ledger.maintain()
+    level_1 = account_index.level_slots(1)
+    assert [s for s in account_index.runs(store) if s not in level_1] == []
+    assert ledger.maintain() == []
+    assert [t.id for t in store.account_transfers(1, 0, 10)] == [1, 2]
+    assert verify(store).ok

@@ -111,27 +111,40 @@ class Ledger:
         return len(expired)
 
     def maintain(self, idle_s: float = LEDGER_IDLE_S) -> list[str]:
-        """When no batch has come for `idle_s`, checkpoint the balance log and fold the
-        per-account index now, so that a later batch need not (those batches make the p99).
+        """When no batch has come for `idle_s`, checkpoint the balance log, fold the per-account
+        index and merge its full levels now, so that a later batch need not (those batches make
+        the p99; a deep merge takes seconds).
 
-        Returns what was done. Neither changes a balance or the journal: the account cache stays
-        valid, and the inline triggers remain the bound when the ledger is never idle.
+        Returns what was done. None of it changes a balance or the journal: the account cache
+        stays valid, and the inline triggers remain the bound when the ledger is never idle.
         """
-        done: list[str] = []
         idle_ns = idle_s * NS_PER_S
         if self.clock_ns() - self.store.head().last_timestamp < idle_ns:
-            return done  # busy: not even the write lock is taken
+            return []  # busy: not even the write lock is taken
         with self._writing() as head:
             if self.clock_ns() - head.last_timestamp < idle_ns:
-                return done  # a batch came in meanwhile
-            store = self.store
-            through, newest = store.balance_log_state()
-            if newest > through:
-                store.checkpoint_balances(head.height)
-                done.append("balances checkpointed")
-            tail = store.account_index_state()[1]
-            if tail >= MAINTENANCE_FOLD_TRANSFERS_MIN and store.fold_account_index():
-                done.append("account index folded")
+                return []  # a batch came in meanwhile
+            done = self._flush(head, MAINTENANCE_FOLD_TRANSFERS_MIN)
+            if self.store.merge_account_index():
+                done.append("account index runs merged")
+        return done
+
+    def flush(self) -> list[str]:
+        """Write now what batches left for later: checkpoint the logged balances and fold the
+        whole tail (the benchmark stops its clock after this)."""
+        with self._writing() as head:
+            return self._flush(head, 1)
+
+    def _flush(self, head: JournalHead, fold_min: int) -> list[str]:
+        done: list[str] = []
+        store = self.store
+        through, newest = store.balance_log_state()
+        if newest > through:
+            store.checkpoint_balances(head.height)
+            done.append("balances checkpointed")
+        tail = store.account_index_state()[1]
+        if tail >= fold_min and store.fold_account_index():
+            done.append("account index folded")
         return done
 
     def set_frozen(self, account_id: int, frozen: bool, reason: str) -> JournalHead:

@@ -103,6 +103,19 @@ def fold(store: "LedgerStore", through: int, newest: int) -> int:
     return entries // 2
 
 
+def merge_full_levels(store: "LedgerStore") -> int:
+    """Merge every level that holds its full count of runs (the next fold would have to);
+    returns how many merges were made. For idle-time maintenance, so that a batch need not."""
+    found = runs(store)
+    merges = 0
+    for level in range(LEVELS):
+        taken = [s for s in level_slots(level) if s in found]
+        if len(taken) >= RUNS_PER_LEVEL:
+            _merge(store, found, level, taken)
+            merges += 1
+    return merges
+
+
 def _free_slot(store: "LedgerStore", found: dict[int, tuple[int, int, int]], level: int) -> int:
     """A free slot of `level` for a new run, merging the level first if it is full."""
     taken = [s for s in level_slots(level) if s in found]

@@ -610,6 +610,12 @@ class LedgerStore(abc.ABC):
         invariant(updated == 1, "one fold at a time (the fold lock)")
         return True
 
+    def merge_account_index(self) -> bool:
+        """Merge the index's full levels now (idle-time maintenance), so that a later fold need
+        not; False when there is none or another fold holds the fold lock."""
+        invariant(self.in_transaction, "a merge runs inside a transaction")
+        return self._try_fold_lock() and account_index.merge_full_levels(self) > 0
+
     def recount_account_index_tail(self) -> None:
         """Set the tail's length from the transfers (after an import, which writes them all)."""
         self._execute(
