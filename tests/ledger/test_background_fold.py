@@ -8,6 +8,7 @@ import pytest
 
 from digisom.ledger.service import Ledger
 from digisom.ledger.verify import verify
+from digisom.storage import account_index
 from digisom.storage.factory import open_store
 from digisom.storage.postgres import PostgresLedgerStore
 from digisom.storage.urls import parse_database_url
@@ -30,9 +31,11 @@ def store() -> Iterator[PostgresLedgerStore]:
 
 def _tail_is_exact(store: PostgresLedgerStore) -> tuple[int, int]:
     """(through, tail) after checking the recorded tail against the transfers after `through`."""
-    through, tail = store.account_index_state()
-    p = store.p
-    assert tail == store._count(f"SELECT COUNT(*) FROM transfers WHERE timestamp > {p}", through)
+    with store.read_snapshot():  # one snapshot: a background fold may commit meanwhile
+        through, tail = store.account_index_state()
+        p = store.p
+        after = store._count(f"SELECT COUNT(*) FROM transfers WHERE timestamp > {p}", through)
+    assert tail == after
     return through, tail
 
 
@@ -97,4 +100,54 @@ def test_a_writer_never_waits_for_the_fold_lock(store: PostgresLedgerStore) -> N
         store.fold_account_index()
     assert _tail_is_exact(store)[1] == 0
     assert [t.id for t in store.account_transfers(2, 0, 100)] == list(range(1, 7))
+    assert verify(store).ok
+
+
+def test_listings_stay_whole_while_folds_and_merges_run_beside_batches(
+    store: PostgresLedgerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer commits batches while the background folder folds and merges (two runs per
+    level, so merges happen often) and a reader lists: every listing is in order, without a
+    repeat, and holds every transfer of the account committed before it began."""
+    monkeypatch.setattr(account_index, "RUNS_PER_LEVEL", 2)
+    store.account_index_tail_max = 6
+    ledger = Ledger(store)
+    ledger.create_accounts([account(i) for i in range(1, 4)])
+    committed: list[tuple[int, int, int]] = []  # (id, debit, credit), in commit order
+    done = threading.Event()
+    problems: list[str] = []
+
+    def read() -> None:
+        reader = PostgresLedgerStore(store.conninfo)
+        try:
+            while not done.is_set():
+                before = list(committed)
+                for account_id in (1, 2, 3):
+                    listed = [t.id for t in reader.account_transfers(account_id, 0, 10_000)]
+                    expected = {i for i, d, c in before if account_id in (d, c)}
+                    if listed != sorted(set(listed)) or not expected <= set(listed):
+                        problems.append(f"account {account_id}: {listed} lacks {expected}")
+        finally:
+            reader.close()
+
+    reading = threading.Thread(target=read)
+    reading.start()
+    try:
+        next_id = 1
+        for round_ in range(40):
+            batch = []
+            for k in range(3):
+                debit, credit = 1 + (round_ + k) % 3, 1 + (round_ + k + 1) % 3
+                batch.append((next_id, debit, credit))
+                next_id += 1
+            results = ledger.create_transfers([transfer(i, d, c, 1) for i, d, c in batch])
+            assert results.results == ["ok"] * 3
+            committed.extend(batch)
+    finally:
+        done.set()
+        reading.join(WAIT_S)
+    assert problems == []
+    assert store.wait_for_background_fold(WAIT_S)
+    assert store._folder is not None and store._folder.folds_done >= 3
+    assert len(account_index.runs(store)) >= 2
     assert verify(store).ok
