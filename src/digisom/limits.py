@@ -44,14 +44,14 @@ every listing of an account's transfers. Sixteen full batches: a listing takes 1
 SQLite with a full tail (measured, 100,000 accounts)."""
 
 ACCOUNT_INDEX_RUNS_PER_LEVEL: Final = 8
-"""Runs of the per-account index a level holds before they are merged into one run of the next
-(digisom.storage.account_index). Larger: fewer rewrites of each entry, more parts per listing.
-Each rewrite costs about 1.2 µs per entry on SQLite (sort, insert, delete; measured)."""
+"""Runs of the per-account index merged at a time into one run of the next level
+(digisom.storage.account_index); each level has twice as many slots. Larger: fewer rewrites of
+each entry, more parts per listing. A rewrite costs about 1.2 µs per entry on SQLite."""
 
 ACCOUNT_INDEX_LEVELS: Final = 4
-"""Levels of runs: 36 run slots, so a listing is one statement of 37 parts. A run reaches the
-last level after 8**3 folds (about 67 million transfers); the last level merges its own eight
-runs into one, about every 470 million transfers."""
+"""Levels of runs: 64 run slots, so a listing is one statement of 65 parts. A run reaches the
+last level after 8**3 folds (about 67 million transfers); the last level merges its own runs,
+eight at a time."""
 
 BALANCE_LOG_ROWS_MAX: Final = 64
 """Batches whose new balances are only logged before one writes them all into `balances`.

@@ -122,35 +122,38 @@ def test_the_migration_folds_an_existing_ledger(tmp_path: Path) -> None:
 def test_runs_merge_through_every_level_and_listings_stay_whole(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A fold per batch, two runs per level: runs merge into every level and, in the last,
-    into themselves; after each batch every account's listing is whole and in order."""
-    monkeypatch.setattr(account_index, "RUNS_PER_LEVEL", 2)
+    """A fold per batch, three runs per level: paced merges into every level and, in the last,
+    into itself; after each batch every listing is whole and in order, and verify passes while
+    merges are half done."""
+    monkeypatch.setattr(account_index, "RUNS_PER_LEVEL", 3)
     store = ledger.store
     store.account_index_tail_max = 1
     store.folds_in_background = False  # every fold inline, so each step is deterministic
     ledger.create_accounts([account(i) for i in range(1, ACCOUNTS + 1)])
     rng = random.Random(5)
     made: list[Transfer] = []
-    last_slots = account_index.level_slots(account_index.LEVELS - 1)
-    last_level_runs: list[int] = []
-    largest_entries = 0
-    for next_id in range(1, 41):
+    top = account_index.LEVELS - 1
+    half_done_merges = 0
+    largest_top_run = 0
+    for next_id in range(1, 121):
         debit, credit = rng.sample(range(1, ACCOUNTS + 1), 2)
         assert ledger.create_transfers([transfer(next_id, debit, credit, 1)]).results == ["ok"]
         stored = store.get_transfer(next_id)
         assert stored is not None
         made.append(stored)
-        runs = account_index.runs(store)
-        assert len(runs) <= account_index.LEVELS * 2
-        assert sum(r[2] for r in runs.values()) == 2 * next_id  # the tail is empty after a fold
-        last_level_runs.append(sum(s in runs for s in last_slots))
-        largest_entries = max(r[2] for r in runs.values())
+        runs = account_index.runs(store).values()
+        assert sum(r.entries for r in runs) == 2 * next_id  # the tail is empty after a fold
+        half_done_merges += any(r.merge_cursor not in (None, b"") for r in runs)
+        top_runs = [r.entries for r in runs if account_index.level_of(r.slot) == top]
+        largest_top_run = max([largest_top_run, *top_runs])
         for account_id in (debit, credit):
             assert _listing(ledger, account_id, 3) == _expected(made, account_id)
-    assert max(last_level_runs) == 2  # 40 folds of two runs per level reach the last level
-    # A run that reached the last level through merges holds 2**3 folds (16 entries); only a
+        if next_id % 10 == 0:
+            assert verify(store).ok
+    assert half_done_merges > 10
+    # A run that reached the last level through merges holds 3**3 folds (54 entries); only a
     # merge of the last level's own runs makes a larger one.
-    assert largest_entries > 2 * 2**3
+    assert largest_top_run > 2 * 3**3
     for account_id in range(1, ACCOUNTS + 1):
         assert _listing(ledger, account_id, 100) == _expected(made, account_id)
     assert verify(store).ok
@@ -169,3 +172,31 @@ def test_verify_names_a_run_whose_size_or_range_is_wrong(ledger: Ledger) -> None
     problems = verify(store).problems
     assert any("runs record" in p for p in problems)
     assert any("outside their run" in p for p in problems)
+
+
+def test_verify_names_a_merge_in_progress_that_is_inconsistent(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(account_index, "RUNS_PER_LEVEL", 3)
+    store = ledger.store
+    store.account_index_tail_max = 1
+    store.folds_in_background = False
+    ledger.create_accounts([account(1), account(2), account(3)])
+    for i in range(1, 4):
+        ledger.create_transfers([transfer(i, 1 + i % 3, 1 + (i + 1) % 3, 5)])
+    target = next(r for r in account_index.runs(store).values() if r.merge_cursor is not None)
+    assert verify(store).ok
+    p = store.p
+    store._execute(
+        f"UPDATE account_index_runs SET merge_cursor = {store.p_binary}, first_timestamp = 0 "
+        f"WHERE run_slot = {p}",
+        (b"\xff" * 16, target.slot),
+    )
+    problems = verify(store).problems
+    assert any("does not span its runs" in p for p in problems)
+    store._execute(
+        f"UPDATE account_index_runs SET first_timestamp = {p} WHERE run_slot = {p}",
+        (target.first_timestamp, target.slot),
+    )
+    problems = verify(store).problems
+    assert any("left behind by a merge" in p for p in problems)

@@ -42,22 +42,27 @@ def test_a_small_tail_waits_for_a_batch_worth(ledger: Ledger, clock: ManualClock
     assert ledger.store.account_index_state()[1] == 1
 
 
-def test_an_idle_ledger_merges_a_full_level(
+def test_an_idle_ledger_finishes_a_merge_in_progress(
     ledger: Ledger, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The fold that would find level 0 full need not merge it: idle time already has."""
-    monkeypatch.setattr(account_index, "RUNS_PER_LEVEL", 2)
+    """Folds move a merge forward a step at a time; idle time finishes it."""
+    monkeypatch.setattr(account_index, "RUNS_PER_LEVEL", 3)
     store = ledger.store
     store.account_index_tail_max = 1
     store.folds_in_background = False
     ledger.create_accounts([account(1), account(2)])
-    ledger.create_transfers([transfer(1, 1, 2, 5)])
-    ledger.create_transfers([transfer(2, 2, 1, 3)])
-    assert sorted(account_index.runs(store)) == [0, 1]  # level 0 is full
+    for i in range(1, 4):
+        ledger.create_transfers([transfer(i, 1 + i % 2, 2 - i % 2, 5)])
+    runs = account_index.runs(store)
+    target = next(r for r in runs.values() if r.merge_cursor is not None)
+    assert sorted(r.slot for r in runs.values() if r.merging_into == target.slot) == [0, 1, 2]
+    assert 0 < target.entries < 6  # level 0's merge is under way, not done
+    assert verify(store).ok
     clock.advance_s(10)
     assert "account index runs merged" in ledger.maintain()
-    level_1 = account_index.level_slots(1)
-    assert [s for s in account_index.runs(store) if s not in level_1] == []
+    assert [(r.slot, r.entries, r.merge_cursor) for r in account_index.runs(store).values()] == [
+        (target.slot, 6, None)
+    ]
     assert ledger.maintain() == []
-    assert [t.id for t in store.account_transfers(1, 0, 10)] == [1, 2]
+    assert [t.id for t in store.account_transfers(1, 0, 10)] == [1, 2, 3]
     assert verify(store).ok

@@ -611,10 +611,10 @@ class LedgerStore(abc.ABC):
         return True
 
     def merge_account_index(self) -> bool:
-        """Merge the index's full levels now (idle-time maintenance), so that a later fold need
-        not; False when there is none or another fold holds the fold lock."""
+        """Finish the index's merges in progress now (idle-time maintenance), so that later
+        folds need not carry them; False when there is none or another fold holds the lock."""
         invariant(self.in_transaction, "a merge runs inside a transaction")
-        return self._try_fold_lock() and account_index.merge_full_levels(self) > 0
+        return self._try_fold_lock() and account_index.finish_merges(self) > 0
 
     def recount_account_index_tail(self) -> None:
         """Set the tail's length from the transfers (after an import, which writes them all)."""
