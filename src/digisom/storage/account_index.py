@@ -200,6 +200,8 @@ def _start_merge(store: "LedgerStore", found: Runs, level: int) -> int | None:
         return None
     sources = complete[:RUNS_PER_LEVEL]
     target_level = min(level + 1, LEVELS - 1)
+    if target_level == level and all(s in found for s in level_slots(level)):
+        return None  # the last level merges into a slot of its own; pacing keeps one free
     target = _free_slot(store, found, target_level)
     p = store.p
     marks = ", ".join(str(r.slot) for r in sources)
