@@ -112,8 +112,8 @@ class Ledger:
 
     def maintain(self, idle_s: float = LEDGER_IDLE_S) -> list[str]:
         """When no batch has come for `idle_s`, checkpoint the balance log, fold the per-account
-        index and merge its full levels now, so that a later batch need not (those batches make
-        the p99; a deep merge takes seconds).
+        index and finish its merges in progress now, so that later batches need not (those
+        batches make the p99).
 
         Returns what was done. None of it changes a balance or the journal: the account cache
         stays valid, and the inline triggers remain the bound when the ledger is never idle.
