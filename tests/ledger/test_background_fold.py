@@ -151,3 +151,22 @@ def test_listings_stay_whole_while_folds_and_merges_run_beside_batches(
     assert store._folder is not None and store._folder.folds_done >= 3
     assert len(account_index.runs(store)) >= 2
     assert verify(store).ok
+
+
+def test_stores_of_one_database_share_one_folder(store: PostgresLedgerStore) -> None:
+    """The API keeps a store per worker thread: they share one folder thread and connection,
+    which stops with the last of them."""
+    first, second = PostgresLedgerStore(store.conninfo), PostgresLedgerStore(store.conninfo)
+    first.account_index_tail_max = second.account_index_tail_max = 1
+    try:
+        Ledger(first).create_accounts([account(1), account(2)])
+        for ledger, transfer_id in ((Ledger(first), 1), (Ledger(second), 2)):
+            ledger.create_transfers([transfer(transfer_id, 1, 2, 5)])  # asks for a fold
+            assert ledger.store.wait_for_background_fold(WAIT_S)
+        shared = first._folder
+        assert shared is not None and second._folder is shared and shared.folds_done == 2
+    finally:
+        second.close()
+    assert shared._thread.is_alive()  # `first` still uses it
+    first.close()
+    assert not shared._thread.is_alive()

@@ -1,5 +1,8 @@
 """The per-account index folded in the background, on its own thread and connection.
 
+One folder per database and process, shared by every store open on it (the API keeps a store
+per worker thread): one thread and one extra connection, however many stores.
+
 A fold moves some 131,000 unindexed transfers into the index in one sorted insert; inside a batch
 it made that batch the slowest by far (0.6-0.8 s on PostgreSQL at a million transfers). A store
 whose database lets a second connection write while the writer does (PostgreSQL) hands the fold
@@ -80,3 +83,29 @@ class BackgroundFolder:
                     self._changed.notify_all()
         if connection is not None:
             connection.close()
+
+
+_registry: dict[str, tuple[BackgroundFolder, int]] = {}
+_registry_lock = threading.Lock()
+
+
+def acquire(database: str, connect: Callable[[], ConcurrentFolding]) -> BackgroundFolder:
+    """The folder of `database` (a name unique per database and schema), started on first use;
+    each `acquire` is matched by one `release`."""
+    with _registry_lock:
+        folder, users = _registry.get(database, (None, 0))
+        if folder is None:
+            folder = BackgroundFolder(connect)
+        _registry[database] = (folder, users + 1)
+        return folder
+
+
+def release(database: str) -> None:
+    """Stop the folder of `database` once its last user releases it (after any fold it runs)."""
+    with _registry_lock:
+        folder, users = _registry[database]
+        if users > 1:
+            _registry[database] = (folder, users - 1)
+            return
+        del _registry[database]
+    folder.close()

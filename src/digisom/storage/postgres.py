@@ -22,6 +22,7 @@ from digisom.limits import (
     POSTGRES_LOCK_TIMEOUT_MS,
     POSTGRES_STATEMENT_TIMEOUT_MS,
 )
+from digisom.storage import folder
 from digisom.storage.base import LedgerStore
 from digisom.storage.codec import b16
 from digisom.storage.folder import BackgroundFolder
@@ -64,7 +65,8 @@ class PostgresLedgerStore(LedgerStore):
         self.lock_key = ledger_lock_key(schema)
         self.fold_lock_key = ledger_lock_key(schema, FOLD_LOCK_NAMESPACE)
         info = self.connection.info
-        super().__init__(f"postgresql:{info.host}:{info.port}/{info.dbname}/{schema}")
+        self.database = f"postgresql:{info.host}:{info.port}/{info.dbname}/{schema}"
+        super().__init__(self.database)
         self._stream_serial = 0
 
     @contextmanager
@@ -147,7 +149,8 @@ class PostgresLedgerStore(LedgerStore):
 
     def _request_background_fold(self) -> None:
         if self._folder is None:
-            self._folder = BackgroundFolder(lambda: PostgresLedgerStore(self.conninfo))
+            conninfo = self.conninfo
+            self._folder = folder.acquire(self.database, lambda: PostgresLedgerStore(conninfo))
         self._folder.request()
 
     def fold_concurrently(self) -> bool:
@@ -160,6 +163,6 @@ class PostgresLedgerStore(LedgerStore):
 
     def close(self) -> None:
         if self._folder is not None:
-            self._folder.close()
             self._folder = None
+            folder.release(self.database)
         self.connection.close()
