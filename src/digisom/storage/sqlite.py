@@ -10,6 +10,7 @@ background thread (`digisom.storage.checkpoint`), not inside the writer's commit
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from digisom.storage.codec import b16
 
 SQLITE_VARIABLES_MAX = 32_000
 """SQLite >= 3.32 accepts 32,766 bound parameters per statement; stay below it."""
+SQLITE_ROWS_PER_INSERT = 500
+"""Rows per multi-row INSERT (measured best among 100-2,000; each length is one cached plan)."""
 
 
 class SqliteLedgerStore(LedgerStore):
@@ -98,8 +101,17 @@ class SqliteLedgerStore(LedgerStore):
         return rows
 
     def _bulk_insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
-        marks = ", ".join("?" * (columns.count(",") + 1))
-        self.connection.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        """Many rows per INSERT statement: 22.5 ms for a batch's 8,190 transfers against 27 ms
+        through `executemany`, which binds and steps the statement once per row."""
+        width = columns.count(",") + 1
+        per_statement = min(SQLITE_ROWS_PER_INSERT, SQLITE_VARIABLES_MAX // width)
+        row_marks = "(" + ", ".join("?" * width) + ")"
+        for start in range(0, len(rows), per_statement):
+            part = rows[start : start + per_statement]
+            self.connection.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(part))}",
+                list(chain.from_iterable(part)),
+            )
 
     def _update_balances(self, rows: Sequence[Sequence[Any]]) -> None:
         self.connection.executemany(
