@@ -16,8 +16,8 @@ per level instead of once per fold.
 Merges are paced: a merge moves its entries account range by account range, and each fold
 advances every merge in progress by about one fold's worth of entries, so that a level's merge
 is done before the level has filled its other slots (`_step_entries`): each level has twice
-`RUNS_PER_LEVEL` slots. No fold waits for a whole deep merge (minutes, at
-hundreds of millions of transfers); if a level has no free slot after all (folds of very
+`RUNS_PER_LEVEL` slots. No fold waits for a whole deep merge (a level-2 merge would take
+minutes); if a level has no free slot after all (folds of very
 uneven sizes), its merge is finished in that fold. While a merge is in progress, its sources'
 rows in `account_index_runs` name the target (`merging_into`), and the target's row holds the
 last account moved (`merge_cursor`); every entry is in exactly one run at every commit.
