@@ -55,7 +55,7 @@ def test_a_failed_fold_is_retried_on_a_new_connection(caplog: pytest.LogCaptureF
     assert log[-1] == "closed"  # the folder closes its connection when it stops
 
 
-def test_requests_during_a_fold_make_one_more_fold() -> None:
+def test_requests_during_a_fold_make_at_most_one_more_fold() -> None:
     log: list[str] = []
     connection = Connection(failures=0, log=log)
     connection.gate.clear()  # the first fold waits here until the requests are in

@@ -125,7 +125,7 @@ class Ledger:
             if self.clock_ns() - head.last_timestamp < idle_ns:
                 return []  # a batch came in meanwhile
             done = self._flush(head, MAINTENANCE_FOLD_TRANSFERS_MIN)
-            if self.store.merge_account_index():
+            if self.store.finish_account_index_merges():
                 done.append("account index runs merged")
         return done
 

@@ -100,7 +100,9 @@ class LedgerStore(abc.ABC):
     """Accounts logged (at most) before a checkpoint, however few the rows."""
 
     def __init__(self, database: str) -> None:
-        """`database` names the database and schema (the balance log replay is shared by it)."""
+        """`database` names the database and schema (what is shared per database and process,
+        the balance log replay and PostgreSQL's background folder, is keyed by it)."""
+        self.database = database
         self._replay = shared_log(database)
         self._pending: PendingLog | None = None
         """This connection's own balance log rows in its open write transaction."""
@@ -610,7 +612,7 @@ class LedgerStore(abc.ABC):
         invariant(updated == 1, "one fold at a time (the fold lock)")
         return True
 
-    def merge_account_index(self) -> bool:
+    def finish_account_index_merges(self) -> bool:
         """Finish the index's merges in progress now (idle-time maintenance), so that later
         folds need not carry them; False when there is none or another fold holds the lock."""
         invariant(self.in_transaction, "a merge runs inside a transaction")

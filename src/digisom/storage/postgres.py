@@ -65,8 +65,7 @@ class PostgresLedgerStore(LedgerStore):
         self.lock_key = ledger_lock_key(schema)
         self.fold_lock_key = ledger_lock_key(schema, FOLD_LOCK_NAMESPACE)
         info = self.connection.info
-        self.database = f"postgresql:{info.host}:{info.port}/{info.dbname}/{schema}"
-        super().__init__(self.database)
+        super().__init__(f"postgresql:{info.host}:{info.port}/{info.dbname}/{schema}")
         self._stream_serial = 0
 
     @contextmanager
