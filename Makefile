@@ -7,14 +7,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PY_STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+NATIVE := setup.py $(wildcard src/digisom/_native/*.c src/digisom/_native/*.h)
+PY_STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml $(NATIVE) | sha256sum | cut -c1-16)
 NPM_STAMP := contracts/node_modules/.installed-$(shell cat contracts/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
 
 .PHONY: run test deps lint typecheck pytest postgres npm-deps debian-deps clean
 
-deps: $(PY_STAMP) npm-deps debian-deps
+deps: debian-deps $(PY_STAMP) npm-deps
 
-$(PY_STAMP): requirements.lock pyproject.toml
+# The Debian packages come first: the ledger's native extensions build against SQLite's headers.
+$(PY_STAMP): requirements.lock pyproject.toml $(NATIVE)
+	@bash scripts/debian-deps.sh
 	@bash scripts/install-python.sh
 	@rm -f $(VENV)/.installed-*
 	@touch $@

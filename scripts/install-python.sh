@@ -8,4 +8,4 @@ quiet() { "$@" 2>&1 | { grep -v 'is ignored: it is neither' || true; }; }
 quiet .venv/bin/python -m pip install --quiet --upgrade pip
 quiet .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
 quiet .venv/bin/python -m pip install --quiet --no-deps -e .
-.venv/bin/python -c 'import digisom' # fail here, not later, if the install is broken
+.venv/bin/python -c 'import digisom.ledger._engine, digisom.storage._sqlite_batch' # fail here, not later

@@ -5,15 +5,21 @@ last batch committed, tagged with the journal head after that commit. A batch, h
 lock, compares the database's head with the tag: equal means no other writer has committed since,
 so the cached rows are exactly the database's rows; different means someone else wrote, and the
 cache is dropped. Correctness never depends on the cache: a miss reads the database.
+
+The accounts live in an `AccountTable` (native code, digisom.ledger._engine): the transfer engine
+validates and applies a batch against it in place, without a Python object per account.
 """
 
 import threading
+from collections.abc import Mapping
 
+from digisom.ledger._engine import AccountTable
 from digisom.ledger.engine import AccountRecord, Balances
-from digisom.ledger.model import JournalHead
+from digisom.ledger.model import Account, JournalHead
 
 ACCOUNT_CACHE_ENTRIES_MAX = 2_000_000
-"""About 0.5 GiB at most; past it the cache starts over rather than grow without bound."""
+"""About 0.3 GiB at most (~150 bytes an account); past it the cache starts over rather than
+grow without bound."""
 
 
 class AccountCache:
@@ -22,8 +28,7 @@ class AccountCache:
     def __init__(self, entries_max: int = ACCOUNT_CACHE_ENTRIES_MAX) -> None:
         self.entries_max = entries_max
         self.head: JournalHead | None = None
-        self.records: dict[int, AccountRecord] = {}
-        self.balances: dict[int, Balances] = {}
+        self.table = AccountTable()
         self.lock = threading.RLock()
         """Held for a whole write transaction by the ledger that uses the cache (re-entrant:
         batches inside `Ledger.transaction()` take it again)."""
@@ -35,18 +40,29 @@ class AccountCache:
 
     def clear(self) -> None:
         self.head = None
-        self.records.clear()
-        self.balances.clear()
+        self.table.clear()
+
+    def put(self, records: Mapping[int, AccountRecord], balances: Mapping[int, Balances]) -> None:
+        """Add rows read from the database (or just created) to the table."""
+        table = self.table
+        for account_id, record in records.items():
+            table.put(record.account, record.timestamp, record.frozen, balances[account_id])
+
+    def get(self, account_id: int) -> tuple[AccountRecord, Balances] | None:
+        found = self.table.get(account_id)
+        if found is None:
+            return None
+        account = Account(*found[:7])
+        return AccountRecord(account, found[7], found[8]), found[9]
 
     def commit(
         self,
         head: JournalHead,
-        records: dict[int, AccountRecord],
-        balances: dict[int, Balances],
+        records: Mapping[int, AccountRecord],
+        balances: Mapping[int, Balances],
     ) -> None:
         """Take the rows a batch read or wrote, now committed at `head`."""
-        if len(self.records) + len(records) > self.entries_max:
+        if len(self.table) + len(records) > self.entries_max:
             self.clear()
-        self.records.update(records)
-        self.balances.update(balances)
+        self.put(records, balances)
         self.head = head

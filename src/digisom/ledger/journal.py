@@ -9,7 +9,6 @@ The head (height, hash) is what later layers sign and anchor on chain.
 
 import hashlib
 import struct
-from collections.abc import Sequence
 from enum import IntEnum
 
 from digisom.ledger.model import Account, Transfer
@@ -73,12 +72,13 @@ def encode_account_event(kind: RecordKind, account_or_transfer_id: int, timestam
     return _ACCOUNT_EVENT.pack(kind, account_or_transfer_id.to_bytes(16, "big"), timestamp)
 
 
-def chain_hash(height: int, previous_hash: bytes, records: Sequence[bytes]) -> bytes:
-    """Return the hash of the journal entry at `height` over its records, in timestamp order."""
+def chain_hash(height: int, previous_hash: bytes, record_count: int, records: bytes) -> bytes:
+    """Return the hash of the journal entry at `height` over its `record_count` records,
+    concatenated in timestamp order."""
     digest = hashlib.sha256()
     digest.update(DOMAIN)
     digest.update(height.to_bytes(8, "big"))
     digest.update(previous_hash)
-    digest.update(len(records).to_bytes(4, "big"))
-    digest.update(b"".join(records))
+    digest.update(record_count.to_bytes(4, "big"))
+    digest.update(records)
     return digest.digest()

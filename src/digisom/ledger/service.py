@@ -12,12 +12,19 @@ from dataclasses import dataclass
 
 from digisom.errors import NotFound, invariant
 from digisom.ledger import engine, journal
+from digisom.ledger._engine import TransferBatch
 from digisom.ledger.cache import AccountCache
-from digisom.ledger.engine import NS_PER_S, AccountRecord, Balances, BatchState
+from digisom.ledger.engine import NS_PER_S, BatchState
 from digisom.ledger.journal import RecordKind
 from digisom.ledger.model import Account, AccountState, JournalHead, Transfer
 from digisom.limits import LEDGER_IDLE_S, MAINTENANCE_FOLD_TRANSFERS_MIN
-from digisom.storage.base import AccountEvent, BatchWrite, JournalEntry, LedgerStore
+from digisom.storage.base import (
+    STATUS_CODES,
+    AccountEvent,
+    BatchWrite,
+    JournalEntry,
+    LedgerStore,
+)
 
 EXPIRIES_PER_BATCH_MAX = 8190
 """Pending transfers released at the start of one batch; the rest wait for the next one."""
@@ -79,8 +86,14 @@ class Ledger:
             records, balances = self.store.load_accounts({a.id for a in accounts})
             state = BatchState(accounts=records, balances=balances)
             results = engine.create_accounts(accounts, state, base)
-            encoded = [journal.encode_account(r.account, r.timestamp) for r in state.new_accounts]
-            head = self._commit(state, encoded, head, base, base + len(accounts) - 1, ())
+            encoded = b"".join(
+                journal.encode_account(r.account, r.timestamp) for r in state.new_accounts
+            )
+            entry, head = chain_batch(
+                len(state.new_accounts), encoded, head, base, base + len(accounts) - 1
+            )
+            if entry is not None:
+                self.store.write_batch(BatchWrite(entry, new_accounts=state.new_accounts))
         # New accounts start at zero balances: cached now, the first batch need not read them.
         self.cache.commit(head, state.accounts, state.balances)
         return BatchResult(results, head)
@@ -104,10 +117,13 @@ class Ledger:
             due = self.store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
             if not due:
                 return 0
-            state = self._load((), due)
-            expired = engine.expire_pending([(p, base + i) for i, p in enumerate(due)], state)
+            batch = self._load((), due)
+            expired = batch.expire(due, base)
             last = base + len(expired) - 1
-            self._commit(state, _expiry_records(expired), head, base, last, ())
+            entry, _ = chain_batch(len(expired), _expiry_records(expired), head, base, last)
+            invariant(entry is not None, "an expiry is journaled")
+            if entry is not None:
+                self.store.write_batch(BatchWrite(entry, transfers=batch))
         return len(expired)
 
     def maintain(self, idle_s: float = LEDGER_IDLE_S) -> list[str]:
@@ -158,8 +174,12 @@ class Ledger:
             timestamp = max(self.clock_ns(), head.last_timestamp + 1)
             kind = RecordKind.FREEZE if frozen else RecordKind.UNFREEZE
             event = AccountEvent(timestamp, account_id, kind, reason)
-            encoded = [journal.encode_account_event(kind, account_id, timestamp)]
-            return self._commit(BatchState(), encoded, head, timestamp, timestamp, (event,))
+            encoded = journal.encode_account_event(kind, account_id, timestamp)
+            entry, head = chain_batch(1, encoded, head, timestamp, timestamp)
+            invariant(entry is not None, "a freeze is journaled")
+            if entry is not None:
+                self.store.write_batch(BatchWrite(entry, account_events=(event,)))
+            return head
 
     def get_account(self, account_id: int) -> AccountState | None:
         found = self.store.get_account(account_id)
@@ -168,62 +188,36 @@ class Ledger:
         record, (dp, dpo, cp, cpo) = found
         return AccountState(record.account, dp, dpo, cp, cpo, record.timestamp, record.frozen)
 
-    def _load(self, transfers: Sequence[Transfer], due: Sequence[Transfer]) -> BatchState:
-        """Read every row the batch can touch: accounts, referenced transfers, pending state."""
+    def _load(self, transfers: Sequence[Transfer], due: Sequence[Transfer]) -> TransferBatch:
+        """Read every row the batch can touch (accounts, referenced transfers, pending states)
+        and set up the engine over them."""
         store = self.store
-        transfer_ids = {t.id for t in transfers}
         pending_ids = {t.pending_id for t in transfers if t.pending_id}
-        loaded = store.load_transfers(transfer_ids | pending_ids)
-        account_ids = {t.debit_account_id for t in transfers}
-        account_ids.update(t.credit_account_id for t in transfers)
-        for p in (*(loaded[i] for i in pending_ids if i in loaded), *due):
-            account_ids.add(p.debit_account_id)
-            account_ids.add(p.credit_account_id)
+        referenced = store.load_transfers({t.id for t in transfers} | pending_ids)
+        named = [referenced[i] for i in pending_ids if i in referenced]
         for p in due:
-            loaded[p.id] = p
-        records, balances = self._accounts(account_ids)
+            referenced[p.id] = p
+        self._accounts(transfers, [*named, *due])
         pending = store.load_pending(pending_ids | {p.id for p in due})
-        return BatchState(accounts=records, balances=balances, transfers=loaded, pending=pending)
+        states = {i: (STATUS_CODES[r.status], r.expires_at) for i, r in pending.items()}
+        return TransferBatch(self.cache.table, referenced, states)
 
-    def _accounts(
-        self, account_ids: set[int]
-    ) -> tuple[dict[int, AccountRecord], dict[int, Balances]]:
-        """The cache's own dicts, holding every one of these accounts that exists.
+    def _accounts(self, transfers: Sequence[Transfer], others: Sequence[Transfer]) -> None:
+        """Bring every account the batch names into the cache's table.
 
-        The batch updates them in place: copying ~16,000 rows out and back cost ~17 ms a batch.
-        This is safe because the cache lock is held for the whole write transaction, the cache
-        is marked valid only after the commit (`create_transfers`), and any failure clears it
-        (`_writing`).
+        The batch updates the table in place: copying ~16,000 rows out and back cost ~17 ms a
+        batch. This is safe because the cache lock is held for the whole write transaction, the
+        cache is marked valid only after the commit (`create_transfers`), and any failure
+        clears it (`_writing`).
         """
         cache = self.cache
         cache.head = None  # changed in place from here until the commit
-        records = cache.records
-        missing = [i for i in account_ids if i not in records]
+        missing = cache.table.missing(transfers, others)
         if missing:
-            if len(records) + len(missing) > cache.entries_max:
+            if len(cache.table) + len(missing) > cache.entries_max:
                 cache.clear()  # start over rather than grow without bound
-                missing = list(account_ids)
-            loaded_records, loaded_balances = self.store.load_accounts(missing)
-            records.update(loaded_records)
-            cache.balances.update(loaded_balances)
-        return records, cache.balances
-
-    def _commit(
-        self,
-        state: BatchState,
-        encoded: list[bytes],
-        head: JournalHead,
-        first_timestamp: int,
-        last_timestamp: int,
-        account_events: Sequence[AccountEvent],
-    ) -> JournalHead:
-        """Chain and write the batch if it changed anything; the caller's transaction commits."""
-        write, new_head = chain_batch(
-            state, encoded, head, first_timestamp, last_timestamp, account_events
-        )
-        if write is not None:
-            self.store.write_batch(write)
-        return new_head
+                missing = cache.table.missing(transfers, others)
+            cache.put(*self.store.load_accounts(missing))
 
     def prepare_transfers(
         self, transfers: Sequence[Transfer], head: JournalHead
@@ -234,23 +228,29 @@ class Ledger:
         """
         base = max(self.clock_ns(), head.last_timestamp + 1)
         due = self.store.due_expiries(base, EXPIRIES_PER_BATCH_MAX)
-        state = self._load(transfers, due)
-        expired = engine.expire_pending([(p, base + i) for i, p in enumerate(due)], state)
+        batch = self._load(transfers, due)
+        expired = batch.expire(due, base)
         first_event = base + len(expired)
-        results = engine.create_transfers(transfers, state, first_event)
-        encoded = _expiry_records(expired)
-        encoded.extend(journal.encode_transfer(t) for t in state.new_transfers)
+        results = batch.create(transfers, first_event)
+        records = batch.records()
         last = first_event + len(transfers) - 1
-        write, new_head = chain_batch(state, encoded, head, base, last, ())
-        return PreparedBatch(results, state, write, new_head)
+        entry, new_head = chain_batch(
+            len(expired) + batch.transfer_count,
+            _expiry_records(expired) + records,
+            head,
+            base,
+            last,
+        )
+        write = None if entry is None else BatchWrite(entry, transfers=batch, records=records)
+        return PreparedBatch(results, batch, write, new_head)
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedBatch:
-    """A validated batch: its results, its in-memory state and what committing it writes."""
+    """A validated batch: its results, the engine's state and what committing it writes."""
 
     results: list[str]
-    state: BatchState
+    batch: TransferBatch
     write: BatchWrite | None
     """None when nothing changed (every event refused or `exists`): nothing to write."""
     head: JournalHead
@@ -258,34 +258,34 @@ class PreparedBatch:
 
 
 def chain_batch(
-    state: BatchState,
-    encoded: list[bytes],
+    record_count: int,
+    records: bytes,
     head: JournalHead,
     first_timestamp: int,
     last_timestamp: int,
-    account_events: Sequence[AccountEvent],
-) -> tuple[BatchWrite | None, JournalHead]:
-    """The journal entry that chains a batch to `head`, and the head after it (pure)."""
-    if not encoded:
+) -> tuple[JournalEntry | None, JournalHead]:
+    """The journal entry that chains a batch's records to `head`, and the head after it (pure);
+    no entry when the batch changed nothing."""
+    if record_count == 0:
         return None, head
     invariant(first_timestamp <= last_timestamp, "journal entry with no timestamps")
     invariant(first_timestamp > head.last_timestamp, "timestamps must increase")
     height = head.height + 1
-    digest = journal.chain_hash(height, head.hash, encoded)
+    digest = journal.chain_hash(height, head.hash, record_count, records)
     entry = JournalEntry(
         height=height,
         hash=digest,
         previous_hash=head.hash,
         first_timestamp=first_timestamp,
         last_timestamp=last_timestamp,
-        record_count=len(encoded),
+        record_count=record_count,
         committed_at_ns=time.time_ns(),
     )
-    return BatchWrite(state, account_events, entry), JournalHead(height, digest, last_timestamp)
+    return entry, JournalHead(height, digest, last_timestamp)
 
 
-def _expiry_records(expired: Sequence[tuple[int, int]]) -> list[bytes]:
-    return [
+def _expiry_records(expired: Sequence[tuple[int, int]]) -> bytes:
+    return b"".join(
         journal.encode_account_event(RecordKind.EXPIRY, pending_id, timestamp)
         for pending_id, timestamp in expired
-    ]
+    )

@@ -97,7 +97,9 @@ def _verify_journal(store: LedgerStore, report: VerifyReport) -> None:
             else:
                 covered.append(pending_record[1])
             pending_record = next(records, None)
-        digest = journal.chain_hash(entry.height, entry.previous_hash, covered)
+        digest = journal.chain_hash(
+            entry.height, entry.previous_hash, len(covered), b"".join(covered)
+        )
         if len(covered) != entry.record_count or digest != entry.hash:
             report.add(
                 f"journal: entry {entry.height} does not match its rows "

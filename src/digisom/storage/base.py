@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from digisom.errors import invariant
-from digisom.ledger.engine import AccountRecord, Balances, BatchState, PendingRecord
+from digisom.ledger._engine import TRANSFER_RECORD_BYTES, BalanceMap, TransferBatch
+from digisom.ledger.engine import AccountRecord, Balances, PendingRecord
 from digisom.ledger.journal import RecordKind
 from digisom.ledger.model import GENESIS_HASH, JournalHead, PendingStatus, Transfer
 from digisom.limits import (
@@ -29,14 +30,12 @@ from digisom.storage.codec import (
     BALANCE_COLUMNS,
     BALANCE_ENTRY_BYTES,
     TRANSFER_COLUMNS,
+    ZERO_BALANCES,
     account_from_row,
     account_row,
     b16,
     balance_row,
-    pack_balances,
     transfer_from_row,
-    transfer_row,
-    unpack_balances,
 )
 
 STATUS_CODES = {
@@ -73,11 +72,15 @@ class AccountEvent:
 
 @dataclass(frozen=True, slots=True)
 class BatchWrite:
-    """Everything one committed batch writes, beside the engine's `BatchState`."""
+    """Everything one committed batch writes: its journal entry and what it changed."""
 
-    state: BatchState
-    account_events: Sequence[AccountEvent]
     journal: JournalEntry
+    new_accounts: Sequence[AccountRecord] = ()
+    transfers: TransferBatch | None = None
+    """The transfer engine's batch: balances, pending states, history."""
+    records: bytes = b""
+    """The journal records of the transfers it created (`TransferBatch.records()`)."""
+    account_events: Sequence[AccountEvent] = ()
 
 
 class LedgerStore(abc.ABC):
@@ -151,8 +154,13 @@ class LedgerStore(abc.ABC):
     def _bulk_insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
     @abc.abstractmethod
-    def _update_balances(self, rows: Sequence[Sequence[Any]]) -> None:
-        """rows: (id, debits_pending, debits_posted, credits_pending, credits_posted)."""
+    def _update_balances(self, entries: bytes) -> None:
+        """Write balance log entries (80 bytes each: id and four balances, 16 big-endian bytes
+        each) over their `balances` rows."""
+
+    @abc.abstractmethod
+    def _insert_transfer_records(self, records: bytes) -> None:
+        """Insert a `transfers` row per journal record (`TRANSFER_RECORD_BYTES` each)."""
 
     @abc.abstractmethod
     def close(self) -> None: ...
@@ -269,7 +277,8 @@ class LedgerStore(abc.ABC):
         logged = self._logged_copy()
         for row in self._stream(f"{ACCOUNT_SELECT} ORDER BY a.timestamp"):
             record, balance = account_from_row(row)
-            yield record, logged.get(record.account.id, balance)
+            found = logged.get(record.account.id)
+            yield record, balance if found is None else found
 
     def iter_balance_rows(self) -> Iterator[tuple[bytes, ...]]:
         """`balances` as it would be after a checkpoint, by id (what an export writes)."""
@@ -308,64 +317,70 @@ class LedgerStore(abc.ABC):
     # -- writes (inside write_transaction) -------------------------------------------------
     def write_batch(self, batch: BatchWrite) -> None:
         """Write one validated batch; the caller commits."""
-        state = batch.state
-        p = self.p
-        new_ids = {record.account.id for record in state.new_accounts}
-        if state.new_accounts:
+        if batch.new_accounts:
             self._bulk_insert(
-                "accounts",
-                ACCOUNT_COLUMNS,
-                [account_row(r) for r in state.new_accounts],
+                "accounts", ACCOUNT_COLUMNS, [account_row(r) for r in batch.new_accounts]
             )
             self._bulk_insert(
                 "balances",
                 BALANCE_COLUMNS,
-                [
-                    balance_row(r.account.id, state.balances[r.account.id])
-                    for r in state.new_accounts
-                ],
+                [balance_row(r.account.id, ZERO_BALANCES) for r in batch.new_accounts],
             )
-        changed = [i for i in state.changed_balance_ids if i not in new_ids]
-        if changed:
-            self._log_balances(batch.journal.height, {i: state.balances[i] for i in changed})
-        if state.new_transfers:
-            self._bulk_insert(
-                "transfers", TRANSFER_COLUMNS, [transfer_row(t) for t in state.new_transfers]
-            )
-            self._grow_account_index_tail(len(state.new_transfers))
-        if state.new_pending_ids:
+        if batch.transfers is not None:
+            self._write_transfer_batch(batch.journal.height, batch.transfers, batch.records)
+        self._write_account_events(batch.account_events)
+        self._write_journal_entry(batch.journal)
+
+    def _write_transfer_batch(self, height: int, batch: TransferBatch, records: bytes) -> None:
+        """What the transfer engine changed: balances (logged), transfers, pending states."""
+        p = self.p
+        if batch.changed_count:
+            self._log_balances(height, batch.changed_balances())
+        invariant(
+            len(records) == batch.transfer_count * TRANSFER_RECORD_BYTES,
+            "the records of every transfer the batch created",
+        )
+        if batch.transfer_count:
+            self._insert_transfer_records(records)
+            self._grow_account_index_tail(batch.transfer_count)
+        new_pending = batch.new_pending()
+        if new_pending:
             self._bulk_insert(
                 "pending_transfers",
                 "id, status, expires_at, resolved_at",
-                [(b16(i), 0, state.pending[i].expires_at, None) for i in state.new_pending_ids],
+                [(b16(i), STATUS_CODES[PendingStatus.PENDING], at, None) for i, at in new_pending],
             )
-        if state.resolved_pending:
+        resolved = batch.resolved()
+        if resolved:
             self._execute_many(
                 f"UPDATE pending_transfers SET status = {p}, resolved_at = {p} WHERE id = {p}",
-                [
-                    (STATUS_CODES[status], timestamp, b16(i))
-                    for i, (status, timestamp) in state.resolved_pending.items()
-                ],
+                [(status, timestamp, b16(i)) for i, status, timestamp in resolved],
             )
-        if state.history:
+        history = batch.history()
+        if history:
             self._bulk_insert(
                 "account_history",
                 "account_id, timestamp, "
                 "debits_pending, debits_posted, credits_pending, credits_posted",
-                [(b16(i), ts, *map(b16, bal)) for i, ts, bal in state.history],
+                [(b16(i), ts, *map(b16, bal)) for i, ts, bal in history],
             )
-        if batch.account_events:
+
+    def _write_account_events(self, events: Sequence[AccountEvent]) -> None:
+        p = self.p
+        if events:
             self._execute_many(
                 "INSERT INTO account_events (timestamp, account_id, kind, reason) "
                 f"VALUES ({p}, {p}, {p}, {p})",
-                [(e.timestamp, b16(e.account_id), e.kind, e.reason) for e in batch.account_events],
+                [(e.timestamp, b16(e.account_id), e.kind, e.reason) for e in events],
             )
-            for e in batch.account_events:
+            for e in events:
                 self._execute(
                     f"UPDATE accounts SET frozen = {p} WHERE id = {p}",
                     (int(e.kind == RecordKind.FREEZE), b16(e.account_id)),
                 )
-        j = batch.journal
+
+    def _write_journal_entry(self, j: JournalEntry) -> None:
+        p = self.p
         self._execute(
             "INSERT INTO journal (height, hash, previous_hash, first_timestamp, last_timestamp, "
             f"record_count, committed_at_ns) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p})",
@@ -428,26 +443,26 @@ class LedgerStore(abc.ABC):
             replay.reset(through)
         if replay.height < latest:
             for height, changes in self._log_rows(replay.height):
-                replay.entries.update(unpack_balances(bytes(changes)))
+                replay.entries.update_packed(bytes(changes))
                 replay.height = int(height)
         return True
 
-    def _private_replay(self) -> dict[int, Balances]:
+    def _private_replay(self) -> BalanceMap:
         through, _ = self.balance_log_state()
-        entries: dict[int, Balances] = {}
+        entries = BalanceMap()
         for _, changes in self._log_rows(through):
-            entries.update(unpack_balances(bytes(changes)))
+            entries.update_packed(bytes(changes))
         return entries
 
     @contextmanager
-    def _logged_base(self) -> Iterator[dict[int, Balances]]:
+    def _logged_base(self) -> Iterator[BalanceMap]:
         """The logged balances under this transaction's own rows (`_pending`), for as long as
         the caller uses them: the shared replay (under its lock), or a private replay."""
         pending = self._pending
         if self._replay_privately:
             yield self._private_replay()
         elif pending is not None and pending.checkpointed_at is not None:
-            yield {}  # this transaction checkpointed: only its own rows count
+            yield BalanceMap()  # this transaction checkpointed: only its own rows count
         else:
             replay = self._replay
             with replay.lock:
@@ -467,10 +482,10 @@ class LedgerStore(abc.ABC):
                     if found is not None:
                         balances[account_id] = found
 
-    def _logged_copy(self) -> dict[int, Balances]:
-        """Every logged balance this connection must see, as a private dict (for full scans)."""
+    def _logged_copy(self) -> BalanceMap:
+        """Every logged balance this connection must see, as a private map (for full scans)."""
         with self._logged_base() as base:
-            entries = dict(base)
+            entries = base.copy()
         if self._pending is not None:
             entries.update(self._pending.entries)
         return entries
@@ -487,16 +502,17 @@ class LedgerStore(abc.ABC):
                 self._pending = PendingLog(replay.through, replay.height)
         return self._pending
 
-    def _log_balances(self, height: int, changed: dict[int, Balances]) -> None:
-        """Log a batch's new balances (one row); every few batches, checkpoint them all."""
+    def _log_balances(self, height: int, changed: bytes) -> None:
+        """Log a batch's new balances (one row of 80-byte entries); every few batches,
+        checkpoint them all."""
         pending = None if self._replay_privately else self._start_pending()
         p = self.p
         self._execute(
             f"INSERT INTO balance_log (height, changes) VALUES ({p}, {self.p_binary})",
-            (height, pack_balances(changed.items())),
+            (height, changed),
         )
         if pending is not None:
-            pending.entries.update(changed)
+            pending.entries.update_packed(changed)
             pending.height = height
         rows, accounts = self._log_size(pending)
         if rows >= self.balance_log_rows_max or accounts >= self.balance_log_accounts_max:
@@ -529,11 +545,11 @@ class LedgerStore(abc.ABC):
         logged = self._logged_copy()
         if logged:
             # In key order: each page of `balances` is visited once (30% faster for 250,000).
-            self._update_balances([balance_row(i, b) for i, b in sorted(logged.items())])
+            self._update_balances(logged.packed_sorted())
         self._execute("DELETE FROM balance_log")
         self._execute(f"UPDATE balances_state SET through_height = {self.p}", (height,))
         if self._pending is not None:
-            self._pending.entries = {}
+            self._pending.entries = BalanceMap()
             self._pending.height = height
             self._pending.checkpointed_at = height
 
@@ -569,7 +585,8 @@ class LedgerStore(abc.ABC):
         """Count a batch's transfers into the unindexed tail; fold the tail once it is long.
 
         A store that folds in the background asks for a fold once this transaction commits, and
-        folds inline only past twice the bound (when the background fold has fallen behind).
+        folds inline only past twice the bound (when the background fold has fallen behind); if
+        a background fold holds the fold lock meanwhile, it asks for one more after it.
         """
         rows = self._query(
             f"UPDATE account_index_state SET tail_count = tail_count + {self.p} "
@@ -581,8 +598,8 @@ class LedgerStore(abc.ABC):
             return
         if self.folds_in_background and tail < 2 * self.account_index_tail_max:
             self._fold_wanted = True
-        else:
-            self.fold_account_index()
+        elif not self.fold_account_index():
+            self._fold_wanted = self.folds_in_background
 
     def fold_account_index(self) -> bool:
         """Move the tail into the per-account index as a new run, then move the marker.

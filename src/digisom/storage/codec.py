@@ -1,5 +1,6 @@
 """Row <-> record conversion shared by both stores: u128 and u64 as big-endian bytes."""
 
+import struct
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -109,12 +110,13 @@ def transfer_from_row(row: Any) -> Transfer:
 
 BALANCE_ENTRY_BYTES = 80
 """One account in a `balance_log` row: id and four balances, 16 big-endian bytes each."""
+ZERO_BALANCES: Balances = (0, 0, 0, 0)
 _U128_MASK = (1 << 128) - 1
 
 
 def pack_balances(items: Iterable[tuple[int, Balances]]) -> bytes:
-    """Accounts' balances as one blob; one 640-bit integer per account is the cheap way to
-    build 80 bytes in CPython (one `to_bytes` instead of five)."""
+    """Accounts' balances as one balance log row (the layout the native BalanceMap and
+    TransferBatch write; this is its readable form, for tests and tools)."""
     return b"".join(
         ((((i << 128 | dp) << 128 | dpo) << 128 | cp) << 128 | cpo).to_bytes(80, "big")
         for i, (dp, dpo, cp, cpo) in items
@@ -128,3 +130,19 @@ def unpack_balances(blob: bytes) -> Iterator[tuple[int, Balances]]:
     for offset in range(0, len(blob), BALANCE_ENTRY_BYTES):
         v = int.from_bytes(view[offset : offset + BALANCE_ENTRY_BYTES], "big")
         yield v >> 512, ((v >> 384) & m, (v >> 256) & m, (v >> 128) & m, v & m)
+
+
+TRANSFER_RECORD_COLUMNS = (
+    "id, debit_account_id, credit_account_id, amount, pending_id, user_data_128, "
+    "user_data_64, user_data_32, timeout, ledger, code, flags, timestamp"
+)
+"""The `transfers` columns in the order a journal record holds them."""
+_TRANSFER_RECORD_ROW = struct.Struct(">x16s16s16s16s16s16s8sIIIHHQ")
+"""A journal record (digisom.ledger.journal.encode_transfer) read as a row of
+`TRANSFER_RECORD_COLUMNS`: the kind byte skipped, user_data_64 kept as 8 bytes."""
+
+
+def transfer_rows_from_records(records: bytes) -> list[tuple[Any, ...]]:
+    """`transfers` rows (in `TRANSFER_RECORD_COLUMNS` order) from concatenated journal records:
+    the u128s are already the 16 big-endian bytes the databases store."""
+    return list(_TRANSFER_RECORD_ROW.iter_unpack(records))

@@ -9,6 +9,7 @@ trips whatever its size.
 """
 
 import hashlib
+import struct
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -24,7 +25,7 @@ from digisom.limits import (
 )
 from digisom.storage import folder
 from digisom.storage.base import LedgerStore
-from digisom.storage.codec import b16
+from digisom.storage.codec import TRANSFER_RECORD_COLUMNS, b16, transfer_rows_from_records
 from digisom.storage.folder import BackgroundFolder
 
 LOCK_NAMESPACE = b"digisom-ledger-write-lock:"
@@ -43,6 +44,8 @@ def ledger_lock_key(schema: str, namespace: bytes = LOCK_NAMESPACE) -> int:
 
 
 STREAM_ROWS_PER_FETCH = 10_000
+BALANCE_ENTRY = struct.Struct(">16s16s16s16s16s")
+"""A balance log entry as the five bytea values of a `balances` row."""
 
 
 class PostgresLedgerStore(LedgerStore):
@@ -128,8 +131,8 @@ class PostgresLedgerStore(LedgerStore):
             for row in rows:
                 copy.write_row(row)
 
-    def _update_balances(self, rows: Sequence[Sequence[Any]]) -> None:
-        columns = list(zip(*rows, strict=True))
+    def _update_balances(self, entries: bytes) -> None:
+        columns = list(zip(*BALANCE_ENTRY.iter_unpack(entries), strict=True))
         self.connection.cursor(binary=True).execute(
             "UPDATE balances AS b SET debits_pending = v.dp, debits_posted = v.dpo, "
             "credits_pending = v.cp, credits_posted = v.cpo "
@@ -137,6 +140,9 @@ class PostgresLedgerStore(LedgerStore):
             "AS v(id, dp, dpo, cp, cpo) WHERE b.id = v.id",
             [list(c) for c in columns],
         )
+
+    def _insert_transfer_records(self, records: bytes) -> None:
+        self._bulk_insert("transfers", TRANSFER_RECORD_COLUMNS, transfer_rows_from_records(records))
 
     def _try_fold_lock(self) -> bool:
         # Never waits: a writer that waited for a background fold (which waits for the

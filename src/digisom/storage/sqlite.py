@@ -14,8 +14,10 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from digisom.errors import ConfigurationError, invariant
+from digisom.ledger._engine import TRANSFER_RECORD_BYTES
 from digisom.limits import SQLITE_BUSY_TIMEOUT_MS
-from digisom.storage import checkpoint
+from digisom.storage import _sqlite_batch, checkpoint
 from digisom.storage.base import LedgerStore
 from digisom.storage.checkpoint import WAL_AUTOCHECKPOINT_SAFETY_PAGES
 from digisom.storage.codec import b16
@@ -46,6 +48,7 @@ class SqliteLedgerStore(LedgerStore):
         self.connection.execute("PRAGMA cache_size = -262144")  # 256 MiB of page cache
         self.connection.execute("PRAGMA temp_store = MEMORY")
         self.connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_SAFETY_PAGES}")
+        _check_batch_functions(self.connection)
         checkpoint.acquire(self.path)
 
     @contextmanager
@@ -113,13 +116,38 @@ class SqliteLedgerStore(LedgerStore):
                 list(chain.from_iterable(part)),
             )
 
-    def _update_balances(self, rows: Sequence[Sequence[Any]]) -> None:
-        self.connection.executemany(
-            "UPDATE balances SET debits_pending = ?2, debits_posted = ?3, credits_pending = ?4, "
-            "credits_posted = ?5 WHERE id = ?1",
-            rows,
-        )
+    def _update_balances(self, entries: bytes) -> None:
+        """One call of a native SQL function (digisom.storage._sqlite_batch): 100,000 rows
+        through `executemany` took 0.46-0.65 s."""
+        self.connection.execute("SELECT digisom_update_balances(?)", (entries,))
+
+    def _insert_transfer_records(self, records: bytes) -> None:
+        """One call of a native SQL function (digisom.storage._sqlite_batch) instead of 13
+        bound Python values per row."""
+        inserted = self.connection.execute(
+            "SELECT digisom_insert_transfers(?)", (records,)
+        ).fetchone()[0]
+        invariant(inserted * TRANSFER_RECORD_BYTES == len(records), "every transfer inserted")
 
     def close(self) -> None:
         self.connection.close()
         checkpoint.release(self.path)
+
+
+def _check_batch_functions(connection: sqlite3.Connection) -> None:
+    """Refuse to run without the native batch functions: they reach a connection through the
+    SQLite library that Python's sqlite3 module loaded, so a Python linked with a private copy
+    of SQLite would not see them."""
+    try:
+        abi = connection.execute("SELECT digisom_batch_abi()").fetchone()[0]
+    except sqlite3.OperationalError as error:
+        raise ConfigurationError(
+            "the ledger's SQLite batch functions are missing: Python's sqlite3 module "
+            f"(SQLite {sqlite3.sqlite_version}) does not use the system library that "
+            f"digisom.storage._sqlite_batch registered them with ({_sqlite_batch.SQLITE_VERSION})"
+        ) from error
+    if abi != _sqlite_batch.BATCH_ABI:
+        raise ConfigurationError(
+            f"SQLite batch functions of ABI {abi}, expected "
+            f"{_sqlite_batch.BATCH_ABI}: rebuild the package"
+        )
