@@ -125,8 +125,12 @@ def _native_batch(
     table = AccountTable()
     for i, (ledger, flags, frozen, balances) in accounts.items():
         table.put(Account(i, ledger, 1, flags), FIRST_TIMESTAMP - 100 + i, frozen, balances)
-    states = {i: (STATUS_CODES[r.status], r.expires_at) for i, r in pending.items()}
-    return table, TransferBatch(table, dict(stored), states)
+    batch = TransferBatch(table)
+    batch.add_transfers(list(stored.values()))
+    batch.add_pending_states(
+        {i: (STATUS_CODES[r.status], r.expires_at) for i, r in pending.items()}
+    )
+    return table, batch
 
 
 def _due(stored: dict[int, Transfer], pending: dict[int, PendingRecord]) -> list[Transfer]:
@@ -155,7 +159,8 @@ def test_native_engine_matches_the_reference(
     expired_native = batch.expire(due, FIRST_TIMESTAMP)
     assert expired_native == expired_python
     first = FIRST_TIMESTAMP + len(expired_native)
-    assert batch.create(events, first) == create_transfers(events, state, first)
+    batch.prepare(events)
+    assert batch.create(first) == create_transfers(events, state, first)
 
     for i in ACCOUNT_IDS:
         row = table.get(i)
@@ -199,11 +204,11 @@ def test_bad_fields_are_refused_before_anything_is_applied(
     field: str, value: object, message: str
 ) -> None:
     table = _one_account_table()
-    batch = TransferBatch(table, {}, {})
+    batch = TransferBatch(table)
     good = Transfer(10, 1, 2, 5, 417, 1)
     bad = Transfer(11, 1, 2, 5, 417, 1)._replace(**{field: value})
     with pytest.raises((ValueError, TypeError), match=message):
-        batch.create([good, bad], FIRST_TIMESTAMP)
+        batch.prepare([good, bad])
     assert batch.transfer_count == 0  # the good one before it was not applied either
     assert table.get(1) == (1, 417, 1, 0, 0, 0, 0, 1, False, (0, 0, 0, 0))
 
@@ -225,10 +230,13 @@ def test_wide_ids_and_amounts_round_trip() -> None:
         (1, 2, 3, wide),
     )
     assert wide in table and 3 not in table and len(table) == 1
-    assert table.missing([Transfer(1, wide, 9, 1, 417, 1)], [Transfer(2, 0, 8, 1, 417, 1)]) == [
-        9,
-        8,
-    ]
+    batch = TransferBatch(table)
+    batch.prepare([Transfer(1, wide, 9, 1, 417, 1), Transfer(2, 0, 0, 0, 0, 0, VOID, 5)])
+    batch.add_transfers([Transfer(5, 7, wide, 1, 417, 1, PENDING)])
+    assert batch.missing_accounts([Transfer(3, 0, 8, 1, 417, 1)]) == [9, 7, 8]
+    assert batch.pending_ids() == {5}
+    keys = batch.referenced_keys()
+    assert [int.from_bytes(keys[i : i + 16], "big") for i in range(0, len(keys), 16)] == [1, 2, 5]
 
 
 def test_balance_map_applies_rows_in_order_and_packs_them_sorted() -> None:

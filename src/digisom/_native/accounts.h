@@ -194,56 +194,6 @@ static PyObject *AccountTable_clear(AccountTable *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
-/* missing(transfers, others): the ids of debit and credit accounts named by `transfers` and
- * `others` (sequences of Transfer tuples) that the table does not hold, each once, 0 left out. */
-static PyObject *AccountTable_missing(AccountTable *self, PyObject *args)
-{
-    PyObject *groups[2];
-    if (!PyArg_ParseTuple(args, "OO:missing", &groups[0], &groups[1]))
-        return NULL;
-    PyObject *result = PyList_New(0);
-    PyObject *seen = PySet_New(NULL);
-    if (result == NULL || seen == NULL)
-        goto fail;
-    for (int g = 0; g < 2; g++) {
-        PyObject *fast = PySequence_Fast(groups[g], "transfers must be a sequence");
-        if (fast == NULL)
-            goto fail;
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
-        PyObject **items = PySequence_Fast_ITEMS(fast);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (!PyTuple_Check(items[i]) || PyTuple_GET_SIZE(items[i]) < 3) {
-                Py_DECREF(fast);
-                PyErr_SetString(PyExc_TypeError, "a transfer must be a Transfer tuple");
-                goto fail;
-            }
-            for (int side = 1; side <= 2; side++) {
-                PyObject *value = PyTuple_GET_ITEM(items[i], side);
-                u128 id;
-                if (u128_from_py(value, U128_MAX, &id, "account id") < 0) {
-                    Py_DECREF(fast);
-                    goto fail;
-                }
-                if (id == 0 || idmap_get(&self->index, id) != IDMAP_EMPTY)
-                    continue;
-                int known = PySet_Contains(seen, value);
-                if (known < 0 || (!known && (PySet_Add(seen, value) < 0 ||
-                                             PyList_Append(result, value) < 0))) {
-                    Py_DECREF(fast);
-                    goto fail;
-                }
-            }
-        }
-        Py_DECREF(fast);
-    }
-    Py_DECREF(seen);
-    return result;
-fail:
-    Py_XDECREF(result);
-    Py_XDECREF(seen);
-    return NULL;
-}
-
 static PyMethodDef AccountTable_methods[] = {
     {"get", (PyCFunction)AccountTable_get, METH_O,
      "The account as (id, ledger, code, flags, user_data_128, user_data_64, user_data_32, "
@@ -251,8 +201,6 @@ static PyMethodDef AccountTable_methods[] = {
     {"put", (PyCFunction)AccountTable_put, METH_VARARGS,
      "put(account, timestamp, frozen, balances): add or replace an account."},
     {"clear", (PyCFunction)AccountTable_clear, METH_NOARGS, "Forget every account."},
-    {"missing", (PyCFunction)AccountTable_missing, METH_VARARGS,
-     "missing(transfers, others): account ids they name that the table lacks."},
     {NULL},
 };
 

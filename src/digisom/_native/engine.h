@@ -16,6 +16,7 @@
 #define DIGISOM_ENGINE_H
 
 #include "balance_map.h"
+#include "record.h"
 
 #define NS_PER_S 1000000000LL
 
@@ -92,22 +93,6 @@ static const char *const result_texts[RESULT_COUNT] = {RESULT_CODES(AS_TEXT)};
 static PyObject *result_strings[RESULT_COUNT]; /* interned at module init */
 static PyObject *InvariantError;               /* digisom.errors.InvariantError */
 
-typedef struct {
-    u128 id; /* first: the hash index reads keys here */
-    u128 debit_account_id;
-    u128 credit_account_id;
-    u128 amount;
-    u128 pending_id;
-    u128 user_data_128;
-    uint64_t user_data_64;
-    int64_t timestamp;
-    uint32_t ledger;
-    uint32_t user_data_32;
-    uint32_t timeout;
-    uint16_t code;
-    uint16_t flags;
-    uint8_t dead; /* created by a linked chain that failed: as if it never was */
-} Xfer;
 
 typedef struct {
     u128 id; /* first: the hash index reads keys here */
@@ -151,6 +136,8 @@ typedef struct {
     Vec history;     /* HistoryEntry */
     Vec changed;     /* uint32_t: positions in the table of accounts whose balances changed */
     Vec undo;        /* UndoEntry, while a chain is open */
+    Vec events;      /* Xfer: the batch's events, read by prepare() */
+    int prepared;
     int chain_open;
     size_t created_mark, new_pending_mark, resolved_mark, history_mark;
 } TransferBatch;
@@ -657,6 +644,7 @@ static void TransferBatch_release(TransferBatch *self)
 {
     idmap_free(&self->xfer_index);
     idmap_free(&self->pend_index);
+    vec_free(&self->events);
     vec_free(&self->xfers);
     vec_free(&self->created);
     vec_free(&self->pends);
@@ -668,14 +656,11 @@ static void TransferBatch_release(TransferBatch *self)
     Py_CLEAR(self->table);
 }
 
-/* TransferBatch(table, referenced, pending): `referenced` maps ids to the stored Transfers the
- * batch may meet (its own ids, pending transfers it names, those due to expire); `pending` maps
- * pending transfer ids to (status code, expires_at). */
+/* TransferBatch(table): a batch over the accounts of `table`, which it changes in place. */
 static int TransferBatch_init(TransferBatch *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *table, *referenced, *pending;
-    if (!PyArg_ParseTuple(args, "O!O!O!:TransferBatch", &AccountTableType, &table, &PyDict_Type,
-                          &referenced, &PyDict_Type, &pending))
+    PyObject *table;
+    if (!PyArg_ParseTuple(args, "O!:TransferBatch", &AccountTableType, &table))
         return -1;
     TransferBatch_release(self);
     Py_INCREF(table);
@@ -683,6 +668,7 @@ static int TransferBatch_init(TransferBatch *self, PyObject *args, PyObject *kwa
     self->number = ++self->table->batches;
     if (self->number == 0) /* wrapped: 0 would match never-changed accounts */
         self->number = ++self->table->batches;
+    vec_init(&self->events, sizeof(Xfer));
     vec_init(&self->xfers, sizeof(Xfer));
     vec_init(&self->created, sizeof(uint32_t));
     vec_init(&self->pends, sizeof(Pend));
@@ -692,31 +678,10 @@ static int TransferBatch_init(TransferBatch *self, PyObject *args, PyObject *kwa
     vec_init(&self->changed, sizeof(uint32_t));
     vec_init(&self->undo, sizeof(UndoEntry));
     self->chain_open = 0;
+    self->prepared = 0;
     if (idmap_init(&self->xfer_index, &self->xfers.data, sizeof(Xfer)) < 0 ||
         idmap_init(&self->pend_index, &self->pends.data, sizeof(Pend)) < 0)
         return -1;
-    Py_ssize_t cursor = 0;
-    PyObject *key, *value;
-    while (PyDict_Next(referenced, &cursor, &key, &value)) {
-        Xfer x;
-        if (xfer_from_py(value, &x) < 0 || xfer_add(self, &x, 0) < 0)
-            return -1;
-    }
-    cursor = 0;
-    while (PyDict_Next(pending, &cursor, &key, &value)) {
-        u128 id;
-        int status;
-        long long expires_at;
-        if (u128_from_py(key, U128_MAX, &id, "pending id") < 0 ||
-            !PyArg_ParseTuple(value, "iL:pending state", &status, &expires_at))
-            return -1;
-        if (status < STATUS_PENDING || status > STATUS_EXPIRED) {
-            PyErr_Format(PyExc_ValueError, "unknown pending status code %d", status);
-            return -1;
-        }
-        if (pend_add(self, id, (uint8_t)status, expires_at, 0) < 0)
-            return -1;
-    }
     return 0;
 }
 
@@ -735,28 +700,231 @@ static int batch_ready(TransferBatch *self)
     return 0;
 }
 
-/* create(transfers, first_timestamp) -> results: validate and apply; event i gets timestamp
- * first_timestamp + i. */
-static PyObject *TransferBatch_create(TransferBatch *self, PyObject *args)
+/* prepare(transfers): read the batch's events, every one before any is applied, so that bad
+ * input raises here and changes nothing. */
+static PyObject *TransferBatch_prepare(TransferBatch *self, PyObject *sequence)
 {
-    PyObject *sequence;
-    long long first_timestamp;
-    if (!PyArg_ParseTuple(args, "OL:create", &sequence, &first_timestamp) || batch_ready(self) < 0)
+    if (batch_ready(self) < 0)
         return NULL;
+    if (self->prepared) {
+        PyErr_SetString(PyExc_RuntimeError, "a TransferBatch takes one list of events");
+        return NULL;
+    }
     Py_ssize_t count;
     Xfer *events = xfers_from_py(sequence, &count);
     if (events == NULL)
         return NULL;
+    vec_free(&self->events);
+    self->events.data = (char *)events;
+    self->events.count = self->events.capacity = (size_t)count;
+    self->prepared = 1;
+    Py_RETURN_NONE;
+}
+
+static int compare_u128(const void *a, const void *b)
+{
+    u128 x, y;
+    memcpy(&x, a, sizeof x);
+    memcpy(&y, b, sizeof y);
+    return (x > y) - (x < y);
+}
+
+/* The ids the batch's events may find stored: their own and the pending ids they name, each
+ * once, non-zero, sorted, as 16 big-endian bytes each (what the store looks up). */
+static PyObject *TransferBatch_referenced_keys(TransferBatch *self, PyObject *unused)
+{
+    size_t n = self->events.count;
+    u128 *ids = malloc((2 * n + 1) * sizeof(u128));
+    if (ids == NULL)
+        return PyErr_NoMemory();
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const Xfer *e = &VEC_AT(&self->events, Xfer, i);
+        if (e->id != 0)
+            ids[count++] = e->id;
+        if (e->pending_id != 0)
+            ids[count++] = e->pending_id;
+    }
+    qsort(ids, count, sizeof(u128), compare_u128);
+    size_t unique = 0;
+    for (size_t i = 0; i < count; i++)
+        if (unique == 0 || ids[i] != ids[unique - 1])
+            ids[unique++] = ids[i];
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(unique * 16));
+    if (out != NULL)
+        for (size_t i = 0; i < unique; i++)
+            u128_store_be((unsigned char *)PyBytes_AS_STRING(out) + 16 * i, ids[i]);
+    free(ids);
+    return out;
+}
+
+/* add_records(records): stored transfers the batch may meet, as journal records. */
+static PyObject *TransferBatch_add_records(TransferBatch *self, PyObject *arg)
+{
+    if (batch_ready(self) < 0)
+        return NULL;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    int failed = view.len % TRANSFER_RECORD_BYTES != 0;
+    if (failed)
+        PyErr_SetString(PyExc_ValueError, "transfer records are 129 bytes each");
+    for (Py_ssize_t offset = 0; !failed && offset < view.len; offset += TRANSFER_RECORD_BYTES) {
+        Xfer x;
+        if (transfer_from_record((const unsigned char *)view.buf + offset, &x) < 0) {
+            PyErr_SetString(PyExc_ValueError, "not a transfer record");
+            failed = 1;
+        } else {
+            failed = xfer_add(self, &x, 0) < 0;
+        }
+    }
+    PyBuffer_Release(&view);
+    if (failed)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* add_transfers(transfers): stored transfers the batch may meet, as Transfer tuples. */
+static PyObject *TransferBatch_add_transfers(TransferBatch *self, PyObject *sequence)
+{
+    if (batch_ready(self) < 0)
+        return NULL;
+    Py_ssize_t count;
+    Xfer *stored = xfers_from_py(sequence, &count);
+    if (stored == NULL)
+        return NULL;
+    int failed = 0;
+    for (Py_ssize_t i = 0; i < count && !failed; i++)
+        failed = xfer_add(self, &stored[i], 0) < 0;
+    free(stored);
+    if (failed)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* add_pending_states({id: (status code, expires_at)}): the pending states of stored transfers. */
+static PyObject *TransferBatch_add_pending_states(TransferBatch *self, PyObject *states)
+{
+    if (batch_ready(self) < 0)
+        return NULL;
+    if (!PyDict_Check(states)) {
+        PyErr_SetString(PyExc_TypeError, "pending states must be a dict");
+        return NULL;
+    }
+    Py_ssize_t cursor = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(states, &cursor, &key, &value)) {
+        u128 id;
+        int status;
+        long long expires_at;
+        if (u128_from_py(key, U128_MAX, &id, "pending id") < 0 ||
+            !PyArg_ParseTuple(value, "iL:pending state", &status, &expires_at))
+            return NULL;
+        if (status < STATUS_PENDING || status > STATUS_EXPIRED) {
+            PyErr_Format(PyExc_ValueError, "unknown pending status code %d", status);
+            return NULL;
+        }
+        if (pend_add(self, id, (uint8_t)status, expires_at, 0) < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* Append `id` to `out` unless it is 0, in the table, or already in `seen`. */
+static int note_missing(TransferBatch *self, u128 id, IdMap *seen, Vec *out)
+{
+    if (id == 0 || idmap_get(&self->table->index, id) != IDMAP_EMPTY ||
+        idmap_get(seen, id) != IDMAP_EMPTY)
+        return 0;
+    u128 *slot = vec_push(out);
+    if (slot == NULL)
+        return -1;
+    *slot = id;
+    return idmap_put(seen, id, (uint32_t)(out->count - 1));
+}
+
+/* missing_accounts(due) -> ids of accounts the batch needs that the table lacks: those its
+ * events name, those of the stored pending transfers its events resolve, those of `due`. */
+static PyObject *TransferBatch_missing_accounts(TransferBatch *self, PyObject *sequence)
+{
+    if (batch_ready(self) < 0)
+        return NULL;
+    Py_ssize_t due_count;
+    Xfer *due = xfers_from_py(sequence, &due_count);
+    if (due == NULL)
+        return NULL;
+    Vec missing;
+    IdMap seen;
+    vec_init(&missing, sizeof(u128));
+    PyObject *out = NULL;
+    if (idmap_init(&seen, &missing.data, sizeof(u128)) < 0)
+        goto done;
+    for (size_t i = 0; i < self->events.count; i++) {
+        const Xfer *e = &VEC_AT(&self->events, Xfer, i);
+        const Xfer *p = e->pending_id ? xfer_find(self, e->pending_id) : NULL;
+        if (note_missing(self, e->debit_account_id, &seen, &missing) < 0 ||
+            note_missing(self, e->credit_account_id, &seen, &missing) < 0 ||
+            (p != NULL && (note_missing(self, p->debit_account_id, &seen, &missing) < 0 ||
+                           note_missing(self, p->credit_account_id, &seen, &missing) < 0)))
+            goto done;
+    }
+    for (Py_ssize_t i = 0; i < due_count; i++)
+        if (note_missing(self, due[i].debit_account_id, &seen, &missing) < 0 ||
+            note_missing(self, due[i].credit_account_id, &seen, &missing) < 0)
+            goto done;
+    out = PyList_New((Py_ssize_t)missing.count);
+    for (size_t i = 0; out != NULL && i < missing.count; i++) {
+        PyObject *id = u128_to_py(VEC_AT(&missing, u128, i));
+        if (id == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, (Py_ssize_t)i, id);
+    }
+done:
+    idmap_free(&seen);
+    vec_free(&missing);
+    free(due);
+    return out;
+}
+
+/* The pending ids the batch's events name, each once (whose pending states the store loads). */
+static PyObject *TransferBatch_pending_ids(TransferBatch *self, PyObject *unused)
+{
+    PyObject *ids = PySet_New(NULL);
+    for (size_t i = 0; ids != NULL && i < self->events.count; i++) {
+        u128 pending_id = VEC_AT(&self->events, Xfer, i).pending_id;
+        if (pending_id == 0)
+            continue;
+        PyObject *id = u128_to_py(pending_id);
+        if (id == NULL || PySet_Add(ids, id) < 0)
+            Py_CLEAR(ids);
+        Py_XDECREF(id);
+    }
+    return ids;
+}
+
+/* create(first_timestamp) -> results: validate and apply the prepared events; event i gets
+ * timestamp first_timestamp + i. */
+static PyObject *TransferBatch_create(TransferBatch *self, PyObject *arg)
+{
+    long long first_timestamp = PyLong_AsLongLong(arg);
+    if (first_timestamp == -1 && PyErr_Occurred())
+        return NULL;
+    if (batch_ready(self) < 0)
+        return NULL;
+    if (!self->prepared) {
+        PyErr_SetString(PyExc_RuntimeError, "create() before prepare()");
+        return NULL;
+    }
+    const Xfer *events = (const Xfer *)self->events.data;
+    Py_ssize_t count = (Py_ssize_t)self->events.count;
     if (count > 0 && first_timestamp > INT64_MAX - count) {
-        free(events);
         PyErr_SetString(PyExc_ValueError, "timestamps past 2**63 - 1");
         return NULL;
     }
     Result *results = malloc((size_t)(count ? count : 1) * sizeof(Result));
-    if (results == NULL) {
-        free(events);
+    if (results == NULL)
         return PyErr_NoMemory();
-    }
     int linked = 0;
     for (Py_ssize_t i = 0; i < count && !linked; i++)
         linked = events[i].flags & TRANSFER_LINKED;
@@ -768,7 +936,6 @@ static PyObject *TransferBatch_create(TransferBatch *self, PyObject *args)
         for (Py_ssize_t i = 0; i < count && !failed; i++)
             failed = apply_one(self, &events[i], first_timestamp + i, &results[i]) < 0;
     }
-    free(events);
     PyObject *out = failed ? NULL : PyList_New(count);
     if (out != NULL)
         for (Py_ssize_t i = 0; i < count; i++) {
@@ -835,30 +1002,7 @@ static PyObject *TransferBatch_expire(TransferBatch *self, PyObject *args)
     return expired;
 }
 
-/* The journal records of the new transfers, in order (digisom.ledger.journal's layout:
- * kind, id, debit, credit, amount, pending_id, user_data_128 as 16 bytes each, user_data_64,
- * user_data_32, timeout, ledger, code, flags, timestamp; big-endian, 129 bytes). */
-#define TRANSFER_RECORD_BYTES 129
-#define RECORD_KIND_TRANSFER 2
-
-static void transfer_record(unsigned char *out, const Xfer *x)
-{
-    out[0] = RECORD_KIND_TRANSFER;
-    u128_store_be(out + 1, x->id);
-    u128_store_be(out + 17, x->debit_account_id);
-    u128_store_be(out + 33, x->credit_account_id);
-    u128_store_be(out + 49, x->amount);
-    u128_store_be(out + 65, x->pending_id);
-    u128_store_be(out + 81, x->user_data_128);
-    u64_store_be(out + 97, x->user_data_64);
-    u32_store_be(out + 105, x->user_data_32);
-    u32_store_be(out + 109, x->timeout);
-    u32_store_be(out + 113, x->ledger);
-    u16_store_be(out + 117, x->code);
-    u16_store_be(out + 119, x->flags);
-    u64_store_be(out + 121, (uint64_t)x->timestamp);
-}
-
+/* The journal records of the new transfers, in order (record.h). */
 static PyObject *TransferBatch_records(TransferBatch *self, PyObject *unused)
 {
     size_t n = self->created.count;
@@ -958,8 +1102,22 @@ static PyGetSetDef TransferBatch_getset[] = {
 };
 
 static PyMethodDef TransferBatch_methods[] = {
-    {"create", (PyCFunction)TransferBatch_create, METH_VARARGS,
-     "create(transfers, first_timestamp) -> one result per transfer, in order."},
+    {"prepare", (PyCFunction)TransferBatch_prepare, METH_O,
+     "prepare(transfers): read the batch's events (bad input raises, nothing is applied)."},
+    {"referenced_keys", (PyCFunction)TransferBatch_referenced_keys, METH_NOARGS,
+     "Sorted 16-byte keys of the ids and pending ids the events name."},
+    {"add_records", (PyCFunction)TransferBatch_add_records, METH_O,
+     "add_records(records): stored transfers the batch may meet, as journal records."},
+    {"add_transfers", (PyCFunction)TransferBatch_add_transfers, METH_O,
+     "add_transfers(transfers): stored transfers the batch may meet, as Transfers."},
+    {"add_pending_states", (PyCFunction)TransferBatch_add_pending_states, METH_O,
+     "add_pending_states({id: (status code, expires_at)})."},
+    {"missing_accounts", (PyCFunction)TransferBatch_missing_accounts, METH_O,
+     "missing_accounts(due) -> ids of needed accounts the table lacks."},
+    {"pending_ids", (PyCFunction)TransferBatch_pending_ids, METH_NOARGS,
+     "The set of pending ids the events name."},
+    {"create", (PyCFunction)TransferBatch_create, METH_O,
+     "create(first_timestamp) -> one result per prepared event, in order."},
     {"expire", (PyCFunction)TransferBatch_expire, METH_VARARGS,
      "expire(due, first_timestamp) -> [(pending id, timestamp)]."},
     {"records", (PyCFunction)TransferBatch_records, METH_NOARGS,

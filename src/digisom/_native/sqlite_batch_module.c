@@ -16,17 +16,23 @@
 #include <Python.h>
 #include <sqlite3.h>
 
-#include "u128.h"
+#include "record.h"
 
-#define BATCH_ABI 1 /* bumped whenever a function's arguments or the rows it writes change */
-#define TRANSFER_RECORD_BYTES 129
-#define RECORD_KIND_TRANSFER 2
+#define BATCH_ABI 2 /* bumped whenever a function's arguments or the rows it writes change */
 #define BALANCE_ENTRY_BYTES 80
 
 static const char INSERT_TRANSFER_SQL[] =
     "INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, pending_id, "
     "user_data_128, user_data_64, user_data_32, timeout, ledger, code, flags, timestamp) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+static const char NEXT_TRANSFER_ID_SQL[] =
+    "SELECT id FROM transfers WHERE id >= ?1 ORDER BY id LIMIT 1";
+
+static const char SELECT_TRANSFER_SQL[] =
+    "SELECT id, debit_account_id, credit_account_id, amount, pending_id, user_data_128, "
+    "user_data_64, user_data_32, timeout, ledger, code, flags, timestamp "
+    "FROM transfers WHERE id = ?1";
 
 static const char UPDATE_BALANCE_SQL[] =
     "UPDATE balances SET debits_pending = ?2, debits_posted = ?3, credits_pending = ?4, "
@@ -86,6 +92,118 @@ static void insert_transfers(sqlite3_context *context, int argc, sqlite3_value *
     sqlite3_result_int(context, count);
 }
 
+static inline const unsigned char *blob(sqlite3_stmt *row, int column)
+{
+    return (const unsigned char *)sqlite3_column_blob(row, column);
+}
+
+/* A `transfers` row (SELECT_TRANSFER_SQL's columns) as a journal record; -1 if malformed. */
+static int record_from_row(sqlite3_stmt *row, unsigned char *out)
+{
+    for (int column = 0; column < 7; column++) {
+        int width = column < 6 ? 16 : 8;
+        if (sqlite3_column_type(row, column) != SQLITE_BLOB ||
+            sqlite3_column_bytes(row, column) != width)
+            return -1;
+    }
+    Xfer x;
+    memset(&x, 0, sizeof x);
+    x.id = u128_load_be(blob(row, 0));
+    x.debit_account_id = u128_load_be(blob(row, 1));
+    x.credit_account_id = u128_load_be(blob(row, 2));
+    x.amount = u128_load_be(blob(row, 3));
+    x.pending_id = u128_load_be(blob(row, 4));
+    x.user_data_128 = u128_load_be(blob(row, 5));
+    x.user_data_64 = u64_load_be(blob(row, 6));
+    x.user_data_32 = (uint32_t)sqlite3_column_int64(row, 7);
+    x.timeout = (uint32_t)sqlite3_column_int64(row, 8);
+    x.ledger = (uint32_t)sqlite3_column_int64(row, 9);
+    x.code = (uint16_t)sqlite3_column_int(row, 10);
+    x.flags = (uint16_t)sqlite3_column_int(row, 11);
+    x.timestamp = sqlite3_column_int64(row, 12);
+    transfer_record(out, &x);
+    return 0;
+}
+
+/* digisom_find_transfers(keys) -> records: the stored transfers whose ids are among `keys`
+ * (distinct ids, sorted, 16 big-endian bytes each), as journal records, in id order.
+ *
+ * This is a batch's idempotency check. Each step seeks the smallest stored id at or after the
+ * next key and skips every key below it, so a batch of new ids above every stored one (ids
+ * that grow, as most clients make them) costs one seek, not one per key; random ids cost one
+ * seek per key, as an IN list would. */
+static void find_transfers(sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+    sqlite3 *db = sqlite3_context_db_handle(context);
+    const unsigned char *keys = sqlite3_value_blob(argv[0]);
+    int size = sqlite3_value_bytes(argv[0]);
+    if (size % 16 != 0) {
+        fail(context, db, SQLITE_MISUSE, "transfer keys are 16 bytes each");
+        return;
+    }
+    int count = size / 16;
+    sqlite3_stmt *next = NULL, *select = NULL;
+    unsigned char *found = NULL;
+    int found_count = 0, capacity = 0;
+    int rc = sqlite3_prepare_v2(db, NEXT_TRANSFER_ID_SQL, -1, &next, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, SELECT_TRANSFER_SQL, -1, &select, NULL);
+    int i = 0;
+    while (rc == SQLITE_OK && i < count) {
+        sqlite3_bind_blob(next, 1, keys + 16 * i, 16, SQLITE_STATIC);
+        rc = sqlite3_step(next);
+        if (rc == SQLITE_DONE) { /* no stored id at or after this key */
+            rc = SQLITE_OK;
+            break;
+        }
+        if (rc != SQLITE_ROW)
+            break;
+        rc = SQLITE_OK;
+        unsigned char stored[16];
+        if (sqlite3_column_bytes(next, 0) != 16) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        memcpy(stored, sqlite3_column_blob(next, 0), 16);
+        sqlite3_reset(next);
+        while (i < count && memcmp(keys + 16 * i, stored, 16) < 0)
+            i++;
+        if (i == count || memcmp(keys + 16 * i, stored, 16) != 0)
+            continue;
+        i++;
+        if (found_count == capacity) {
+            capacity = capacity ? 2 * capacity : 64;
+            unsigned char *grown =
+                sqlite3_realloc64(found, (sqlite3_uint64)capacity * TRANSFER_RECORD_BYTES);
+            if (grown == NULL) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            found = grown;
+        }
+        sqlite3_bind_blob(select, 1, stored, 16, SQLITE_STATIC);
+        rc = sqlite3_step(select);
+        if (rc != SQLITE_ROW)
+            break;
+        rc = record_from_row(select, found + (size_t)found_count * TRANSFER_RECORD_BYTES) < 0
+                 ? SQLITE_CORRUPT
+                 : SQLITE_OK;
+        found_count++;
+        sqlite3_reset(select);
+    }
+    if (rc != SQLITE_OK) {
+        int code = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_CORRUPT : rc;
+        fail(context, db, code, code == SQLITE_CORRUPT ? "a malformed transfers row" : NULL);
+        sqlite3_free(found);
+    } else {
+        sqlite3_result_blob64(context, found ? (void *)found : (void *)"",
+                              (sqlite3_uint64)found_count * TRANSFER_RECORD_BYTES,
+                              found ? sqlite3_free : SQLITE_TRANSIENT);
+    }
+    sqlite3_finalize(next);
+    sqlite3_finalize(select);
+}
+
 /* digisom_update_balances(entries) -> rows changed: each 80-byte balance log entry (id and four
  * balances, 16 big-endian bytes each) written over its `balances` row. */
 static void update_balances(sqlite3_context *context, int argc, sqlite3_value **argv)
@@ -136,6 +254,9 @@ static int register_functions(sqlite3 *db, char **error, const void *api)
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "digisom_update_balances", 1, flags, NULL,
                                         update_balances, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "digisom_find_transfers", 1, flags, NULL,
+                                        find_transfers, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "digisom_batch_abi", 0, flags, NULL, batch_abi,
                                         NULL, NULL, NULL);

@@ -73,8 +73,23 @@ static inline uint16_t u16_load_be(const unsigned char *in)
 
 /* Read a Python int in [0, max] (max <= 2**128 - 1) into *out; on anything else raise an error
  * that names `field` and return -1. Most values fit in 64 bits and take the fast path. */
-static int u128_from_py(PyObject *value, u128 max, u128 *out, const char *field)
+static inline int u128_from_py(PyObject *value, u128 max, u128 *out, const char *field)
 {
+#if PY_VERSION_HEX < 0x030C0000
+    /* CPython 3.11 keeps an int as 30-bit digits, least significant first, with the sign in
+     * ob_size: reading up to four digits (120 bits) directly is several times faster than the
+     * calls below, and nearly every id and amount fits. */
+    if (PyLong_CheckExact(value) && Py_SIZE(value) >= 0 && Py_SIZE(value) <= 4) {
+        const digit *digits = ((PyLongObject *)value)->ob_digit;
+        u128 result = 0;
+        for (Py_ssize_t i = Py_SIZE(value); i-- > 0;)
+            result = (result << PyLong_SHIFT) | digits[i];
+        if (result <= max) {
+            *out = result;
+            return 0;
+        }
+    }
+#endif
     if (!PyLong_Check(value)) {
         PyErr_Format(PyExc_TypeError, "%s must be an int, not %.100s", field,
                      Py_TYPE(value)->tp_name);
@@ -112,7 +127,7 @@ too_large:
     return -1;
 }
 
-static int u64_from_py(PyObject *value, uint64_t max, uint64_t *out, const char *field)
+static inline int u64_from_py(PyObject *value, uint64_t max, uint64_t *out, const char *field)
 {
     u128 wide;
     if (u128_from_py(value, max, &wide, field) < 0)
@@ -121,7 +136,7 @@ static int u64_from_py(PyObject *value, uint64_t max, uint64_t *out, const char 
     return 0;
 }
 
-static PyObject *u128_to_py(u128 v)
+static inline PyObject *u128_to_py(u128 v)
 {
     if ((v >> 64) == 0)
         return PyLong_FromUnsignedLongLong((unsigned long long)v);

@@ -189,21 +189,23 @@ class Ledger:
         return AccountState(record.account, dp, dpo, cp, cpo, record.timestamp, record.frozen)
 
     def _load(self, transfers: Sequence[Transfer], due: Sequence[Transfer]) -> TransferBatch:
-        """Read every row the batch can touch (accounts, referenced transfers, pending states)
-        and set up the engine over them."""
+        """Set up the engine over every row the batch can touch: the stored transfers its
+        events name (their ids: the idempotency check; their pending ids), the accounts, the
+        pending states. The events are read first, so bad input changes nothing."""
         store = self.store
-        pending_ids = {t.pending_id for t in transfers if t.pending_id}
-        referenced = store.load_transfers({t.id for t in transfers} | pending_ids)
-        named = [referenced[i] for i in pending_ids if i in referenced]
-        for p in due:
-            referenced[p.id] = p
-        self._accounts(transfers, [*named, *due])
-        pending = store.load_pending(pending_ids | {p.id for p in due})
-        states = {i: (STATUS_CODES[r.status], r.expires_at) for i, r in pending.items()}
-        return TransferBatch(self.cache.table, referenced, states)
+        batch = TransferBatch(self.cache.table)
+        batch.prepare(transfers)
+        batch.add_records(store.load_transfer_records(batch.referenced_keys()))
+        batch.add_transfers(due)
+        self._accounts(batch, due)
+        pending = store.load_pending(batch.pending_ids() | {p.id for p in due})
+        batch.add_pending_states(
+            {i: (STATUS_CODES[r.status], r.expires_at) for i, r in pending.items()}
+        )
+        return batch
 
-    def _accounts(self, transfers: Sequence[Transfer], others: Sequence[Transfer]) -> None:
-        """Bring every account the batch names into the cache's table.
+    def _accounts(self, batch: TransferBatch, due: Sequence[Transfer]) -> None:
+        """Bring every account the batch needs into the cache's table.
 
         The batch updates the table in place: copying ~16,000 rows out and back cost ~17 ms a
         batch. This is safe because the cache lock is held for the whole write transaction, the
@@ -212,11 +214,11 @@ class Ledger:
         """
         cache = self.cache
         cache.head = None  # changed in place from here until the commit
-        missing = cache.table.missing(transfers, others)
+        missing = batch.missing_accounts(due)
         if missing:
             if len(cache.table) + len(missing) > cache.entries_max:
                 cache.clear()  # start over rather than grow without bound
-                missing = cache.table.missing(transfers, others)
+                missing = batch.missing_accounts(due)
             cache.put(*self.store.load_accounts(missing))
 
     def prepare_transfers(
@@ -231,7 +233,7 @@ class Ledger:
         batch = self._load(transfers, due)
         expired = batch.expire(due, base)
         first_event = base + len(expired)
-        results = batch.create(transfers, first_event)
+        results = batch.create(first_event)
         records = batch.records()
         last = first_event + len(transfers) - 1
         entry, new_head = chain_batch(

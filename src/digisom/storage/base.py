@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from digisom.errors import invariant
+from digisom.ledger import journal
 from digisom.ledger._engine import TRANSFER_RECORD_BYTES, BalanceMap, TransferBatch
 from digisom.ledger.engine import AccountRecord, Balances, PendingRecord
 from digisom.ledger.journal import RecordKind
@@ -199,6 +200,14 @@ class LedgerStore(abc.ABC):
             return {}
         rows = self._select_by_ids(f"SELECT {TRANSFER_COLUMNS} FROM transfers", "id", ids)
         return {t.id: t for t in map(transfer_from_row, rows)}
+
+    def load_transfer_records(self, keys: bytes) -> bytes:
+        """The stored transfers whose ids are among `keys` (16 big-endian bytes each), as
+        journal records (a batch's idempotency check and the pending transfers it resolves)."""
+        found = self.load_transfers(
+            [int.from_bytes(keys[i : i + 16], "big") for i in range(0, len(keys), 16)]
+        )
+        return b"".join(map(journal.encode_transfer, found.values()))
 
     def load_pending(self, ids: Collection[int]) -> dict[int, PendingRecord]:
         if not ids:
