@@ -17,13 +17,14 @@ setup(
             "digisom.ledger._engine",
             sources=[f"{NATIVE}/engine_module.c"],
             depends=[f"{NATIVE}/{h}" for h in
-                     ("u128.h", "idmap.h", "accounts.h", "balance_map.h", "engine.h")],
+                     ("u128.h", "idmap.h", "accounts.h", "balance_map.h", "record.h",
+                      "engine.h", "index_entries.h", "siphash.h", "index_module.h")],
             extra_compile_args=CFLAGS,
         ),
         Extension(
             "digisom.storage._sqlite_batch",
             sources=[f"{NATIVE}/sqlite_batch_module.c"],
-            depends=[f"{NATIVE}/u128.h"],
+            depends=[f"{NATIVE}/{h}" for h in ("u128.h", "record.h", "index_entries.h")],
             libraries=["sqlite3"],
             extra_compile_args=CFLAGS,
         ),

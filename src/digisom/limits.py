@@ -53,6 +53,11 @@ ACCOUNT_INDEX_LEVELS: Final = 4
 last level after 8**3 folds (about 67 million transfers); the last level merges its own runs,
 eight at a time."""
 
+ACCOUNT_INDEX_BLOCK_ENTRIES_MAX: Final = 160
+"""Entries (24 bytes each) in one block of the per-account index: 3,840 bytes, so that a block
+and its key fit one 4 KiB SQLite page (no overflow page). A listing reads whole blocks; a fold
+writes one row per block instead of one per entry."""
+
 BALANCE_LOG_ROWS_MAX: Final = 64
 """Batches whose new balances are only logged before one writes them all into `balances`.
 

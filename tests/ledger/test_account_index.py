@@ -13,6 +13,7 @@ from digisom.ledger.model import Transfer
 from digisom.ledger.service import Ledger
 from digisom.ledger.verify import verify
 from digisom.storage import account_index
+from digisom.storage.base import LedgerStore
 from digisom.storage.codec import b16, transfer_row
 from digisom.storage.factory import open_store
 from digisom.storage.migrate import MIGRATIONS_DIR
@@ -78,19 +79,36 @@ def test_a_fold_that_rolls_back_leaves_the_tail_as_it_was(ledger: Ledger) -> Non
     assert verify(ledger.store).ok
 
 
+def _rewrite_block_holding(store: LedgerStore, entry: bytes, new_entries: bytes) -> None:
+    """Replace the entries of the block that holds `entry` (as someone with the file could)."""
+    p = store.p
+    rows = store._query(
+        "SELECT run_slot, first_account, first_timestamp, entries FROM account_index"
+    )
+    slot, first_account, first_timestamp, block = next(r for r in rows if entry in bytes(r[3]))
+    store._execute(
+        f"UPDATE account_index SET entries = {store.p_binary} "
+        f"WHERE run_slot = {p} AND first_account = {p} AND first_timestamp = {p}",
+        (bytes(block).replace(entry, new_entries), slot, first_account, first_timestamp),
+    )
+
+
 def test_verify_names_a_missing_or_forged_index_entry(ledger: Ledger) -> None:
     ledger.store.account_index_tail_max = 1
     ledger.create_accounts([account(1), account(2), account(3)])
     ledger.create_transfers([transfer(1, 1, 2, 5), transfer(2, 2, 3, 1)])
     first = ledger.store.get_transfer(1)
     assert first is not None
-    p = ledger.store.p
-    ledger.store._execute(
-        f"UPDATE account_index SET account_id = {p} WHERE account_id = {p} AND timestamp = {p}",
-        (b16(3), b16(1), first.timestamp),
-    )
-    report = verify(ledger.store)
-    assert any("account index: 4 entries, 3 matching" in p for p in report.problems)
+    assert verify(ledger.store).ok
+    at = first.timestamp.to_bytes(8, "big")
+    # Account 1's entry now says account 3: as many entries, but not the transfers' own.
+    _rewrite_block_holding(ledger.store, b16(1) + at, b16(3) + at)
+    problems = verify(ledger.store).problems
+    assert "account index: its entries are not those of the folded transfers" in problems
+    # Removed: one entry fewer than two per folded transfer.
+    _rewrite_block_holding(ledger.store, b16(3) + at, b"")
+    problems = verify(ledger.store).problems
+    assert "account index: 3 entries, 4 expected for 2 folded transfers" in problems
 
 
 def test_the_migration_folds_an_existing_ledger(tmp_path: Path) -> None:

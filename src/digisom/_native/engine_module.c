@@ -1,16 +1,21 @@
 /* digisom.ledger._engine: the ledger's hot path in native code.
  *
- * AccountTable (the account cache's storage), BalanceMap (the replayed balance log) and
- * TransferBatch (validate and apply a batch of transfers). The readable reference for every
+ * AccountTable (the account cache's storage), BalanceMap (the replayed balance log),
+ * TransferBatch (validate and apply a batch of transfers) and the per-account index's entry
+ * functions (sort, search, digest). The readable reference for every
  * rule is digisom/ledger/engine.py; docs/ledger.md says why this exists and what it measured.
  */
 #include "engine.h"
+#include "index_module.h"
+
+static PyMethodDef engine_functions[] = {INDEX_METHODS{NULL}};
 
 static PyModuleDef engine_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "digisom.ledger._engine",
     .m_doc = "The ledger's account table, balance log replay and transfer engine, compiled.",
     .m_size = -1,
+    .m_methods = engine_functions,
 };
 
 PyMODINIT_FUNC PyInit__engine(void)
@@ -50,7 +55,8 @@ PyMODINIT_FUNC PyInit__engine(void)
         PyModule_AddObject(module, "TransferBatch", (PyObject *)&TransferBatchType) < 0 ||
         PyModule_AddObject(module, "RESULT_CODES", codes) < 0 ||
         PyModule_AddIntConstant(module, "TRANSFER_RECORD_BYTES", TRANSFER_RECORD_BYTES) < 0 ||
-        PyModule_AddIntConstant(module, "BALANCE_ENTRY_BYTES", BALANCE_ENTRY_BYTES) < 0) {
+        PyModule_AddIntConstant(module, "BALANCE_ENTRY_BYTES", BALANCE_ENTRY_BYTES) < 0 ||
+        PyModule_AddIntConstant(module, "INDEX_ENTRY_BYTES", INDEX_ENTRY_BYTES) < 0) {
         Py_DECREF(module);
         return NULL;
     }

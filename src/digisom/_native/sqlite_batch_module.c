@@ -16,9 +16,10 @@
 #include <Python.h>
 #include <sqlite3.h>
 
+#include "index_entries.h"
 #include "record.h"
 
-#define BATCH_ABI 2 /* bumped whenever a function's arguments or the rows it writes change */
+#define BATCH_ABI 3 /* bumped whenever a function's arguments or the rows it writes change */
 #define BALANCE_ENTRY_BYTES 80
 
 static const char INSERT_TRANSFER_SQL[] =
@@ -33,6 +34,10 @@ static const char SELECT_TRANSFER_SQL[] =
     "SELECT id, debit_account_id, credit_account_id, amount, pending_id, user_data_128, "
     "user_data_64, user_data_32, timeout, ledger, code, flags, timestamp "
     "FROM transfers WHERE id = ?1";
+
+static const char TAIL_SQL[] =
+    "SELECT debit_account_id, credit_account_id, timestamp FROM transfers "
+    "WHERE timestamp > ?1 AND timestamp <= ?2 ORDER BY timestamp";
 
 static const char UPDATE_BALANCE_SQL[] =
     "UPDATE balances SET debits_pending = ?2, debits_posted = ?3, credits_pending = ?4, "
@@ -240,6 +245,55 @@ static void update_balances(sqlite3_context *context, int argc, sqlite3_value **
     sqlite3_result_int64(context, changed);
 }
 
+/* digisom_index_entries(after, through) -> entries: the per-account index entries of the
+ * transfers with timestamps in (after, through], two each (debit and credit account), sorted
+ * by (account, timestamp): what a fold writes as a run (digisom.storage.account_index). */
+static void index_entries(sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+    sqlite3 *db = sqlite3_context_db_handle(context);
+    sqlite3_stmt *tail;
+    int rc = sqlite3_prepare_v2(db, TAIL_SQL, -1, &tail, NULL);
+    if (rc != SQLITE_OK) {
+        fail(context, db, rc, NULL);
+        return;
+    }
+    sqlite3_bind_int64(tail, 1, sqlite3_value_int64(argv[0]));
+    sqlite3_bind_int64(tail, 2, sqlite3_value_int64(argv[1]));
+    unsigned char *entries = NULL;
+    size_t count = 0, capacity = 0;
+    while ((rc = sqlite3_step(tail)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(tail, 0) != 16 || sqlite3_column_bytes(tail, 1) != 16) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        if (count + 2 > capacity) {
+            capacity = capacity ? 2 * capacity : 8192;
+            unsigned char *grown = sqlite3_realloc64(entries, capacity * INDEX_ENTRY_BYTES);
+            if (grown == NULL) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            entries = grown;
+        }
+        int64_t timestamp = sqlite3_column_int64(tail, 2);
+        for (int side = 0; side < 2; side++) {
+            unsigned char *e = entries + count++ * INDEX_ENTRY_BYTES;
+            memcpy(e, sqlite3_column_blob(tail, side), 16);
+            u64_store_be(e + 16, (uint64_t)timestamp);
+        }
+    }
+    sqlite3_finalize(tail);
+    if (rc == SQLITE_DONE && sort_entries_by_account(entries, count) < 0)
+        rc = SQLITE_NOMEM;
+    if (rc != SQLITE_DONE) {
+        sqlite3_free(entries);
+        fail(context, db, rc, rc == SQLITE_CORRUPT ? "a malformed transfers row" : NULL);
+        return;
+    }
+    sqlite3_result_blob64(context, entries ? (void *)entries : (void *)"",
+                          count * INDEX_ENTRY_BYTES, entries ? sqlite3_free : SQLITE_TRANSIENT);
+}
+
 static void batch_abi(sqlite3_context *context, int argc, sqlite3_value **argv)
 {
     sqlite3_result_int(context, BATCH_ABI);
@@ -257,6 +311,9 @@ static int register_functions(sqlite3 *db, char **error, const void *api)
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "digisom_find_transfers", 1, flags, NULL,
                                         find_transfers, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "digisom_index_entries", 2, flags, NULL,
+                                        index_entries, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_create_function_v2(db, "digisom_batch_abi", 0, flags, NULL, batch_abi,
                                         NULL, NULL, NULL);

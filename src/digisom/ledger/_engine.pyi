@@ -7,6 +7,17 @@ from digisom.ledger.model import Account, Transfer
 RESULT_CODES: tuple[str, ...]
 TRANSFER_RECORD_BYTES: int
 BALANCE_ENTRY_BYTES: int
+INDEX_ENTRY_BYTES: int
+
+def sort_index_entries(entries: bytes) -> bytes: ...
+def entries_upto(entries: bytes, account_id: int, timestamp: int) -> int: ...
+def account_timestamps(
+    entries: bytes, account_id: int, after_timestamp: int, limit: int
+) -> list[int]: ...
+def check_index_entries(
+    entries: bytes, first_timestamp: int, last_timestamp: int
+) -> tuple[bool, int]: ...
+def index_digest(entries: bytes, key: bytes) -> int: ...
 
 Balances = tuple[int, int, int, int]
 AccountRow = tuple[int, int, int, int, int, int, int, int, bool, Balances]

@@ -14,7 +14,12 @@ from typing import Any
 
 from digisom.errors import invariant
 from digisom.ledger import journal
-from digisom.ledger._engine import TRANSFER_RECORD_BYTES, BalanceMap, TransferBatch
+from digisom.ledger._engine import (
+    INDEX_ENTRY_BYTES,
+    TRANSFER_RECORD_BYTES,
+    BalanceMap,
+    TransferBatch,
+)
 from digisom.ledger.engine import AccountRecord, Balances, PendingRecord
 from digisom.ledger.journal import RecordKind
 from digisom.ledger.model import GENESIS_HASH, JournalHead, PendingStatus, Transfer
@@ -152,7 +157,16 @@ class LedgerStore(abc.ABC):
         """`sql_head WHERE column IN ids`, however the engine passes a large set best."""
 
     @abc.abstractmethod
+    def _select_by_timestamps(self, sql_head: str, timestamps: Collection[int]) -> list[Any]:
+        """`sql_head WHERE timestamp IN timestamps`."""
+
+    @abc.abstractmethod
     def _bulk_insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    @abc.abstractmethod
+    def _index_entries(self, after_timestamp: int, through_timestamp: int) -> bytes:
+        """The per-account index entries of the transfers in (after, through], two each,
+        sorted by (account, timestamp) (digisom.storage.account_index)."""
 
     @abc.abstractmethod
     def _update_balances(self, entries: bytes) -> None:
@@ -248,16 +262,14 @@ class LedgerStore(abc.ABC):
     ) -> list[Transfer]:
         """Transfers touching the account, in timestamp order, after a cursor (a timestamp).
 
-        One statement (one consistent read) of a part per run of the index, up to its
-        `through_timestamp`, and a range scan of the unindexed tail after it. Each part is
-        limited on its own, in timestamp order, so a busy account stops early
-        (digisom.storage.account_index).
+        One consistent read: the timestamps from each run of the index, up to its
+        `through_timestamp`, and from a range scan of the unindexed tail after it, each limited
+        on its own (digisom.storage.account_index); then the transfers at the first `limit`.
         """
-        rows = self._query(
-            account_index.listing_sql(self.p, TRANSFER_COLUMNS),
-            account_index.listing_params(b16(account_id), after_timestamp, limit),
-        )
-        return [transfer_from_row(row) for row in rows]
+        with self._consistent():
+            chosen = account_index.listing_timestamps(self, account_id, after_timestamp, limit)
+            rows = self._select_by_timestamps(f"SELECT {TRANSFER_COLUMNS} FROM transfers", chosen)
+        return sorted(map(transfer_from_row, rows), key=lambda t: t.timestamp)
 
     def account_index_state(self) -> tuple[int, int]:
         """(through_timestamp, tail_count) of the per-account index."""
@@ -405,22 +417,18 @@ class LedgerStore(abc.ABC):
         )
 
     def account_index_counts(self) -> dict[str, int]:
-        """What `verify` compares: index entries, those matching a transfer's account at the
-        same timestamp, transfers folded and in the tail, and the tail length recorded."""
+        """What `verify` compares: index entries, transfers folded and in the tail, the tail
+        length recorded, and whether the entries are exactly the folded transfers' (1 or 0)."""
         through, tail_recorded = self.account_index_state()
         p = self.p
         count = self._count
+        entry_bytes = count("SELECT COALESCE(SUM(LENGTH(entries)), 0) FROM account_index")
         return {
-            "entries": count("SELECT COUNT(*) FROM account_index"),
-            "matching": count(
-                "SELECT COUNT(*) FROM account_index x JOIN transfers t ON t.timestamp = x.timestamp"
-                " AND (t.debit_account_id = x.account_id OR t.credit_account_id = x.account_id)"
-                f" WHERE x.timestamp <= {p}",
-                through,
-            ),
+            "entries": entry_bytes // INDEX_ENTRY_BYTES,
             "folded": count(f"SELECT COUNT(*) FROM transfers WHERE timestamp <= {p}", through),
             "tail": count(f"SELECT COUNT(*) FROM transfers WHERE timestamp > {p}", through),
             "tail_recorded": tail_recorded,
+            "matching": int(account_index.entries_match_transfers(self, through)),
         }
 
     def account_index_run_problems(self) -> list[str]:

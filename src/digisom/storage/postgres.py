@@ -18,6 +18,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from digisom.errors import invariant
+from digisom.ledger._engine import sort_index_entries
 from digisom.limits import (
     POSTGRES_CONNECT_TIMEOUT_S,
     POSTGRES_LOCK_TIMEOUT_MS,
@@ -122,6 +123,25 @@ class PostgresLedgerStore(LedgerStore):
         with self.connection.cursor(binary=True) as cursor:
             cursor.execute(f"{sql_head} WHERE {column} = ANY(%b::bytea[])", (keys,))  # type: ignore[arg-type]
             return cursor.fetchall()
+
+    def _select_by_timestamps(self, sql_head: str, timestamps: Collection[int]) -> list[Any]:
+        with self.connection.cursor(binary=True) as cursor:
+            cursor.execute(f"{sql_head} WHERE timestamp = ANY(%s::bigint[])", (list(timestamps),))
+            return cursor.fetchall()
+
+    def _index_entries(self, after_timestamp: int, through_timestamp: int) -> bytes:
+        """The entries built and ordered by time on the server (one value back), then sorted by
+        account in native code."""
+        row = self.connection.execute(
+            "SELECT string_agg(entry, ''::bytea ORDER BY timestamp) FROM ("
+            " SELECT debit_account_id || int8send(timestamp) AS entry, timestamp FROM transfers"
+            "  WHERE timestamp > %s AND timestamp <= %s"
+            " UNION ALL"
+            " SELECT credit_account_id || int8send(timestamp), timestamp FROM transfers"
+            "  WHERE timestamp > %s AND timestamp <= %s) AS tail",
+            (after_timestamp, through_timestamp, after_timestamp, through_timestamp),
+        ).fetchone()
+        return b"" if row is None or row[0] is None else sort_index_entries(bytes(row[0]))
 
     def _bulk_insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
         with (

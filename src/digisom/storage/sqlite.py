@@ -108,6 +108,22 @@ class SqliteLedgerStore(LedgerStore):
             rows.extend(self.connection.execute(f"{sql_head} WHERE {column} IN ({marks})", chunk))
         return rows
 
+    def _select_by_timestamps(self, sql_head: str, timestamps: Collection[int]) -> list[Any]:
+        values = list(timestamps)
+        rows: list[Any] = []
+        for start in range(0, len(values), SQLITE_VARIABLES_MAX):
+            chunk = values[start : start + SQLITE_VARIABLES_MAX]
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self.connection.execute(f"{sql_head} WHERE timestamp IN ({marks})", chunk))
+        return rows
+
+    def _index_entries(self, after_timestamp: int, through_timestamp: int) -> bytes:
+        """One call of a native SQL function: read, pair and sort in C."""
+        row = self.connection.execute(
+            "SELECT digisom_index_entries(?, ?)", (after_timestamp, through_timestamp)
+        ).fetchone()
+        return bytes(row[0])
+
     def _bulk_insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
         """Many rows per INSERT statement: 22.5 ms for a batch's 8,190 transfers against 27 ms
         through `executemany`, which binds and steps the statement once per row."""
