@@ -128,22 +128,30 @@ def _run_timestamps(
     store: "LedgerStore", slot: int, account_id: int, key: bytes, after: int, limit: int
 ) -> list[int]:
     """The account's timestamps after `after` in one run: from the last block that starts at
-    or before (account, after), then the blocks after it that start with the account (each
-    but the last of those is full of the account's entries)."""
+    or before (account, after), then from the blocks after it that start with the account,
+    read a few at a time until `limit` are found (blocks a merge wrote may be part full)."""
     p = store.p
-    first = store._query(
+    rows = store._query(
         f"SELECT entries FROM account_index WHERE run_slot = {p} "
         f"AND (first_account, first_timestamp) <= ({p}, {p}) "
         "ORDER BY first_account DESC, first_timestamp DESC LIMIT 1",
         (slot, key, after),
     )
-    following = store._query(
-        f"SELECT entries FROM account_index WHERE run_slot = {p} AND first_account = {p} "
-        f"AND first_timestamp > {p} ORDER BY first_timestamp LIMIT {p}",
-        (slot, key, after, limit // BLOCK_ENTRIES_MAX + 1),
-    )
-    entries = b"".join(bytes(row[0]) for row in (*first, *following))
-    return account_timestamps(entries, account_id, after, limit)
+    found = account_timestamps(bytes(rows[0][0]), account_id, after, limit) if rows else []
+    cursor = after
+    while len(found) < limit:
+        rows = store._query(
+            f"SELECT first_timestamp, entries FROM account_index WHERE run_slot = {p} "
+            f"AND first_account = {p} AND first_timestamp > {p} "
+            f"ORDER BY first_timestamp LIMIT {p}",
+            (slot, key, cursor, (limit - len(found)) // BLOCK_ENTRIES_MAX + 1),
+        )
+        if not rows:
+            break
+        entries = b"".join(bytes(row[1]) for row in rows)
+        found.extend(account_timestamps(entries, account_id, after, limit - len(found)))
+        cursor = int(rows[-1][0])
+    return found
 
 
 def runs(store: "LedgerStore") -> Runs:

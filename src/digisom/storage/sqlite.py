@@ -53,7 +53,11 @@ class SqliteLedgerStore(LedgerStore):
         # record; FAST still zeroes deleted content on every page it writes anyway.
         self.connection.execute("PRAGMA secure_delete = FAST")
         self.connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_SAFETY_PAGES}")
-        _check_batch_functions(self.connection)
+        try:
+            _check_batch_functions(self.connection)
+        except ConfigurationError:
+            self.connection.close()
+            raise
         checkpoint.acquire(self.path)
 
     @contextmanager
