@@ -104,13 +104,56 @@ def listing_timestamps(
     store: "LedgerStore", account_id: int, after_timestamp: int, limit: int
 ) -> list[int]:
     """The timestamps of the account's first `limit` transfers after `after_timestamp`, in
-    order, from every run and the tail (inside the caller's transaction: one consistent read)."""
+    order, from every run and the tail (inside the caller's transaction: one consistent read).
+
+    Per run: the last block that starts at or before (account, after), and the blocks after it
+    that start with the account; one statement for every run (a round trip each cost
+    PostgreSQL ~0.15 ms). Each block after the first holds at least one of the account's entries
+    and all but the last are full of them, unless a merge wrote them part full: a run whose
+    blocks ran out before the page was full is read on from where it stopped."""
     p = store.p
     key = account_id.to_bytes(16, "big")
     through = int(store._query("SELECT through_timestamp FROM account_index_state")[0][0])
+    slots = [int(row[0]) for row in store._query("SELECT run_slot FROM account_index_runs")]
+    blocks_per_run = limit // BLOCK_ENTRIES_MAX + 1
     found: list[int] = []
-    for (slot,) in store._query("SELECT run_slot FROM account_index_runs"):
-        found.extend(_run_timestamps(store, int(slot), account_id, key, after_timestamp, limit))
+    if slots:
+        parts = []
+        params: list[object] = []
+        for slot in slots:
+            parts.append(
+                f"SELECT * FROM (SELECT run_slot, 0 AS part, first_timestamp, entries "
+                f"FROM account_index WHERE run_slot = {slot} "
+                f"AND (first_account, first_timestamp) <= ({p}, {p}) "
+                f"ORDER BY first_account DESC, first_timestamp DESC LIMIT 1) AS first_{slot}"
+            )
+            parts.append(
+                f"SELECT * FROM (SELECT run_slot, 1 AS part, first_timestamp, entries "
+                f"FROM account_index WHERE run_slot = {slot} AND first_account = {p} "
+                f"AND first_timestamp > {p} ORDER BY first_timestamp LIMIT {p}) AS next_{slot}"
+            )
+            params.extend((key, after_timestamp, key, after_timestamp, blocks_per_run))
+        rows = store._query(
+            f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS blocks "
+            "ORDER BY run_slot, part, first_timestamp",
+            params,
+        )
+        for slot in slots:
+            run_rows = [r for r in rows if int(r[0]) == slot]
+            entries = b"".join(bytes(r[3]) for r in run_rows)
+            run_found = account_timestamps(entries, account_id, after_timestamp, limit)
+            following = [r for r in run_rows if int(r[1]) == 1]
+            if len(run_found) < limit and len(following) == blocks_per_run:
+                run_found += _more_run_timestamps(
+                    store,
+                    slot,
+                    account_id,
+                    key,
+                    int(following[-1][2]),
+                    after_timestamp,
+                    limit - len(run_found),
+                )
+            found.extend(run_found)
     found.extend(
         int(row[0])
         for row in store._query(
@@ -124,32 +167,30 @@ def listing_timestamps(
     return found[:limit]
 
 
-def _run_timestamps(
-    store: "LedgerStore", slot: int, account_id: int, key: bytes, after: int, limit: int
+def _more_run_timestamps(
+    store: "LedgerStore",
+    slot: int,
+    account_id: int,
+    key: bytes,
+    cursor: int,
+    after: int,
+    wanted: int,
 ) -> list[int]:
-    """The account's timestamps after `after` in one run: from the last block that starts at
-    or before (account, after), then from the blocks after it that start with the account,
-    read a few at a time until `limit` are found (blocks a merge wrote may be part full)."""
+    """The account's next timestamps in one run, from the blocks that start with the account
+    after the block starting at `cursor`, read a few at a time until `wanted` are found."""
     p = store.p
-    rows = store._query(
-        f"SELECT entries FROM account_index WHERE run_slot = {p} "
-        f"AND (first_account, first_timestamp) <= ({p}, {p}) "
-        "ORDER BY first_account DESC, first_timestamp DESC LIMIT 1",
-        (slot, key, after),
-    )
-    found = account_timestamps(bytes(rows[0][0]), account_id, after, limit) if rows else []
-    cursor = after
-    while len(found) < limit:
+    found: list[int] = []
+    while len(found) < wanted:
         rows = store._query(
             f"SELECT first_timestamp, entries FROM account_index WHERE run_slot = {p} "
             f"AND first_account = {p} AND first_timestamp > {p} "
             f"ORDER BY first_timestamp LIMIT {p}",
-            (slot, key, cursor, (limit - len(found)) // BLOCK_ENTRIES_MAX + 1),
+            (slot, key, cursor, (wanted - len(found)) // BLOCK_ENTRIES_MAX + 1),
         )
         if not rows:
             break
         entries = b"".join(bytes(row[1]) for row in rows)
-        found.extend(account_timestamps(entries, account_id, after, limit - len(found)))
+        found.extend(account_timestamps(entries, account_id, after, wanted - len(found)))
         cursor = int(rows[-1][0])
     return found
 
