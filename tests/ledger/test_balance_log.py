@@ -1,14 +1,19 @@
 """Balances through the log and its checkpoints: every reader sees the committed balances."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 
 from digisom.ledger.service import Ledger
 from digisom.ledger.verify import verify
 from digisom.storage.balance_log import ReplayedLog
-from digisom.storage.codec import pack_balances
+from digisom.storage.codec import pack_balances, pack_log_row, unpack_log_row
 from digisom.storage.factory import open_store
+from digisom.storage.migrate import MIGRATIONS_DIR
 from digisom.storage.urls import parse_database_url
 from tests.conftest import postgres_schema_url
 from tests.ledger.helpers import account, transfer
@@ -128,7 +133,7 @@ def test_a_savepoint_rollback_keeps_the_rest_of_the_transaction(postgres_url: st
         with ledger.transaction():
             assert ledger.create_transfers([transfer(1, 1, 2, 5)]).results == ["ok"]
             with pytest.raises(RuntimeError), store.write_transaction():
-                store._log_balances(store.head().height + 1, pack_balances([(2, (0, 0, 0, 999))]))
+                store._log_balances(store.head().height + 1, pack_log_row([(2, (0, 0, 0, 999))]))
                 raise RuntimeError("rolled back to the savepoint")
             assert store.load_accounts([2])[1][2] == (0, 0, 0, 5)
         assert posted(ledger, 2) == (0, 5)
@@ -158,3 +163,38 @@ def test_many_accounts_checkpoint_before_many_rows(db_url: str) -> None:
         assert verify(store).ok
     finally:
         ledger.store.close()
+
+
+def test_the_varint_migration_keeps_every_logged_balance(tmp_path: Path) -> None:
+    """Migration 0007 rewrites fixed 80-byte log rows as varints: downgraded, the rows are the
+    old layout; upgraded again, every balance reads as before."""
+    url = parse_database_url(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    store = open_store(url)
+    try:
+        ledger = Ledger(store)
+        ledger.create_accounts([account(1), account(2), account(2**100)])
+        ledger.create_transfers([transfer(1, 1, 2, 5), transfer(2, 2, 2**100, 2**90)])
+        before = {i: store.get_account(i) for i in (1, 2, 2**100)}
+        varint_rows = store._query("SELECT changes FROM balance_log ORDER BY height")
+        assert varint_rows
+    finally:
+        store.close()
+    engine = sa.create_engine(url.sqlalchemy_url(), poolclass=sa.pool.NullPool)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+        fixed_rows = connection.execute(
+            sa.text("SELECT changes FROM balance_log ORDER BY height")
+        ).fetchall()
+    engine.dispose()
+    assert [bytes(f) for (f,) in fixed_rows] == [
+        pack_balances(unpack_log_row(bytes(v))) for (v,) in varint_rows
+    ]
+    store = open_store(url)  # upgrades to the heads again
+    try:
+        assert {i: store.get_account(i) for i in (1, 2, 2**100)} == before
+        assert verify(store).ok
+    finally:
+        store.close()

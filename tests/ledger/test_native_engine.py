@@ -26,7 +26,7 @@ from digisom.ledger.engine import (
 from digisom.ledger.model import Account, CreateTransferResult, PendingStatus, Transfer
 from digisom.limits import U128_MAX
 from digisom.storage.base import STATUS_CODES
-from digisom.storage.codec import pack_balances, unpack_balances
+from digisom.storage.codec import pack_balances, pack_log_row, unpack_log_row
 
 LINKED, PENDING, POST, VOID = 1, 2, 4, 8
 DMNEC, CMNED, HISTORY = 2, 4, 8
@@ -173,7 +173,7 @@ def test_native_engine_matches_the_reference(
         for i, (status, timestamp) in state.resolved_pending.items()
     ]
     assert batch.history() == state.history
-    changed = dict(unpack_balances(batch.changed_balances()))
+    changed = dict(unpack_log_row(batch.balance_log_row()))
     assert set(changed) == state.changed_balance_ids
     assert all(changed[i] == state.balances[i] for i in changed)
 
@@ -246,7 +246,7 @@ def test_balance_map_applies_rows_in_order_and_packs_them_sorted() -> None:
     )
     replay = BalanceMap()
     for row in rows:
-        replay.update_packed(pack_balances(row))
+        replay.apply_log_row(pack_log_row(row))
     assert len(replay) == 3 and sorted(replay) == [1, 3, U128_MAX]
     assert replay.get(3) == (9, 9, 9, 9) and replay.get(2) is None
     expected = [(1, (5, 5, 5, 5)), (3, (9, 9, 9, 9)), (U128_MAX, (0, 0, 0, U128_MAX))]
@@ -254,5 +254,7 @@ def test_balance_map_applies_rows_in_order_and_packs_them_sorted() -> None:
     copy = replay.copy()
     copy.set(1, (0, 0, 0, 0))
     assert replay.get(1) == (5, 5, 5, 5) and copy.get(1) == (0, 0, 0, 0)
-    with pytest.raises(ValueError, match="80-byte"):
-        replay.update_packed(b"x" * 79)
+    with pytest.raises(ValueError, match="ends inside an entry"):
+        replay.apply_log_row(pack_log_row([(1, (1, 2, 3, 4))])[:-1])
+    with pytest.raises(ValueError, match="ends inside an entry"):
+        replay.apply_log_row(b"\xff" * 19 + b"\x01")  # past 2**128 - 1

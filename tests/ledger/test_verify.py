@@ -8,7 +8,7 @@ from digisom.ledger.model import TransferFlags
 from digisom.ledger.service import Ledger
 from digisom.ledger.verify import verify
 from digisom.storage.balance_log import ReplayedLog
-from digisom.storage.codec import b16, pack_balances
+from digisom.storage.codec import b16, pack_log_row
 from tests.ledger.helpers import account, post, transfer
 
 
@@ -80,7 +80,7 @@ def test_an_edited_balance_is_detected(busy: Ledger) -> None:
 
 def test_an_edited_balance_log_is_detected(busy: Ledger) -> None:
     """Before a checkpoint the newest balances are in the log: editing it is caught too."""
-    account_2 = pack_balances([(2, (0, 200, 0, 10**6))])
+    account_2 = pack_log_row([(2, (0, 200, 0, 10**6))])
     sql(busy, "UPDATE balance_log SET changes = ? WHERE height = 3", account_2)
     busy.store._replay = ReplayedLog()  # as another process would: replay the edited log
     report = verify(busy.store)

@@ -1,16 +1,60 @@
 /* BalanceMap: account id -> four u128 balances, the replayed balance log in native form.
  *
- * Balances newer than the `balances` table live in `balance_log` rows, one packed blob per batch
- * (80 bytes an account: id and four balances, 16 big-endian bytes each; see
- * digisom.storage.balance_log). A process keeps the log replayed in one of these, so that
- * applying a batch's row and writing a checkpoint take no Python object per account.
+ * Balances newer than the `balances` table live in `balance_log` rows, one per batch: for each
+ * account it changed, the id and the four balances as unsigned LEB128 varints (about 13 bytes
+ * an account where fixed 16-byte fields took 80: the log row was half of every commit's bytes).
+ * digisom.storage.codec.pack_log_row is the readable definition. A process keeps the log
+ * replayed in one of these (digisom.storage.balance_log), so that applying a batch's row and
+ * writing a checkpoint take no Python object per account. A checkpoint hands the balances to
+ * the store as fixed 80-byte entries (id and four balances, 16 big-endian bytes each), the
+ * column encoding of `balances`.
  */
 #ifndef DIGISOM_BALANCE_MAP_H
 #define DIGISOM_BALANCE_MAP_H
 
 #include "accounts.h"
+#include "index_entries.h"
 
 #define BALANCE_ENTRY_BYTES 80
+#define LEB128_U128_BYTES_MAX 19 /* ceil(128 / 7) */
+#define LOG_ENTRY_BYTES_MAX (5 * LEB128_U128_BYTES_MAX)
+
+static inline unsigned char *leb128_put(unsigned char *out, u128 value)
+{
+    do {
+        unsigned char byte = value & 0x7f;
+        value >>= 7;
+        *out++ = value ? byte | 0x80 : byte;
+    } while (value);
+    return out;
+}
+
+/* Read one varint of at most 128 bits; NULL if it runs past `end` or past 128 bits. */
+static inline const unsigned char *leb128_get(const unsigned char *in, const unsigned char *end,
+                                              u128 *out)
+{
+    u128 value = 0;
+    for (int shift = 0; in < end && shift < 128; shift += 7) {
+        unsigned char byte = *in++;
+        if (shift == 126 && (byte & 0x7f) > 3)
+            return NULL; /* past 2**128 - 1 */
+        value |= (u128)(byte & 0x7f) << shift;
+        if (!(byte & 0x80)) {
+            *out = value;
+            return in;
+        }
+    }
+    return NULL;
+}
+
+/* One log entry: the id, then the four balances. */
+static inline unsigned char *log_entry_put(unsigned char *out, u128 id, const u128 balances[4])
+{
+    out = leb128_put(out, id);
+    for (int i = 0; i < 4; i++)
+        out = leb128_put(out, balances[i]);
+    return out;
+}
 
 typedef struct {
     u128 id; /* first: the hash index reads keys here */
@@ -110,27 +154,28 @@ static PyObject *BalanceMap_set(BalanceMap *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
-static PyObject *BalanceMap_update_packed(BalanceMap *self, PyObject *arg)
+/* apply_log_row(row): apply a balance log row's entries, in order (a later one wins). */
+static PyObject *BalanceMap_apply_log_row(BalanceMap *self, PyObject *arg)
 {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
         return NULL;
-    if (view.len % BALANCE_ENTRY_BYTES != 0) {
-        PyBuffer_Release(&view);
-        PyErr_SetString(PyExc_ValueError, "a balance log row holds whole 80-byte entries");
-        return NULL;
-    }
-    const unsigned char *p = view.buf;
-    for (Py_ssize_t offset = 0; offset < view.len; offset += BALANCE_ENTRY_BYTES) {
-        u128 balances[4];
-        for (int i = 0; i < 4; i++)
-            balances[i] = u128_load_be(p + offset + 16 * (i + 1));
-        if (balance_map_set(self, u128_load_be(p + offset), balances) < 0) {
+    const unsigned char *p = view.buf, *end = p + view.len;
+    while (p != NULL && p < end) {
+        u128 id, balances[4];
+        p = leb128_get(p, end, &id);
+        for (int i = 0; i < 4 && p != NULL; i++)
+            p = leb128_get(p, end, &balances[i]);
+        if (p != NULL && balance_map_set(self, id, balances) < 0) {
             PyBuffer_Release(&view);
             return NULL;
         }
     }
     PyBuffer_Release(&view);
+    if (p == NULL) {
+        PyErr_SetString(PyExc_ValueError, "a balance log row ends inside an entry");
+        return NULL;
+    }
     Py_RETURN_NONE;
 }
 
@@ -149,42 +194,61 @@ static PyObject *BalanceMap_update(BalanceMap *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* A private copy: the entries and their index copied whole (a checkpoint copies ~100,000). */
 static PyObject *BalanceMap_copy(BalanceMap *self, PyObject *unused)
 {
     BalanceMap *copy = (BalanceMap *)PyObject_CallNoArgs((PyObject *)&BalanceMapType);
     if (copy == NULL)
         return NULL;
-    PyObject *done = BalanceMap_update(copy, (PyObject *)self);
-    if (done == NULL) {
+    size_t slots = self->index.mask + 1;
+    IdSlot *index = malloc(slots * sizeof(IdSlot));
+    char *data = malloc((self->entries.count ? self->entries.count : 1) * sizeof(BalanceEntry));
+    if (index == NULL || data == NULL) {
+        free(index);
+        free(data);
         Py_DECREF(copy);
-        return NULL;
+        return PyErr_NoMemory();
     }
-    Py_DECREF(done);
+    memcpy(index, self->index.slots, slots * sizeof(IdSlot));
+    memcpy(data, self->entries.data, self->entries.count * sizeof(BalanceEntry));
+    free(copy->index.slots);
+    free(copy->entries.data);
+    copy->index.slots = index;
+    copy->index.mask = self->index.mask;
+    copy->index.used = self->index.used;
+    copy->entries.data = data;
+    copy->entries.count = copy->entries.capacity = self->entries.count;
+    if (copy->entries.capacity == 0)
+        copy->entries.capacity = 1;
     return (PyObject *)copy;
 }
 
-static int compare_entry_ids(const void *a, const void *b)
-{
-    u128 x = ((const BalanceEntry *)a)->id, y = ((const BalanceEntry *)b)->id;
-    return (x > y) - (x < y);
-}
-
-/* Every entry packed as in a log row, in id order (a checkpoint visits each page once). */
+/* Every entry as fixed 80-byte balance entries (the `balances` columns), in id order: a
+ * checkpoint visits each page of `balances` once. The ids are sorted as index entries are
+ * (index_entries.h: a radix sort over the bytes that vary), each carrying its position. */
 static PyObject *BalanceMap_packed_sorted(BalanceMap *self, PyObject *unused)
 {
     size_t n = self->entries.count;
-    BalanceEntry *sorted = malloc((n ? n : 1) * sizeof(BalanceEntry));
-    if (sorted == NULL)
+    unsigned char *keys = malloc((n ? n : 1) * INDEX_ENTRY_BYTES);
+    if (keys == NULL)
         return PyErr_NoMemory();
-    memcpy(sorted, self->entries.data, n * sizeof(BalanceEntry));
-    qsort(sorted, n, sizeof(BalanceEntry), compare_entry_ids);
+    for (size_t i = 0; i < n; i++)
+        index_entry(keys + i * INDEX_ENTRY_BYTES, VEC_AT(&self->entries, BalanceEntry, i).id,
+                    (int64_t)i);
+    if (sort_entries_by_account(keys, n) < 0) {
+        free(keys);
+        return PyErr_NoMemory();
+    }
     PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n * BALANCE_ENTRY_BYTES));
     if (out != NULL) {
         unsigned char *p = (unsigned char *)PyBytes_AS_STRING(out);
-        for (size_t i = 0; i < n; i++)
-            balance_entry_pack(p + i * BALANCE_ENTRY_BYTES, sorted[i].id, sorted[i].balances);
+        for (size_t i = 0; i < n; i++) {
+            size_t position = (size_t)u64_load_be(keys + i * INDEX_ENTRY_BYTES + 16);
+            const BalanceEntry *e = &VEC_AT(&self->entries, BalanceEntry, position);
+            balance_entry_pack(p + i * BALANCE_ENTRY_BYTES, e->id, e->balances);
+        }
     }
-    free(sorted);
+    free(keys);
     return out;
 }
 
@@ -217,8 +281,8 @@ static PyObject *BalanceMap_iter(BalanceMap *self)
 static PyMethodDef BalanceMap_methods[] = {
     {"get", (PyCFunction)BalanceMap_get, METH_O, "The balances of an account, or None."},
     {"set", (PyCFunction)BalanceMap_set, METH_VARARGS, "set(id, balances)."},
-    {"update_packed", (PyCFunction)BalanceMap_update_packed, METH_O,
-     "Apply a balance log row (80-byte entries; a later entry wins)."},
+    {"apply_log_row", (PyCFunction)BalanceMap_apply_log_row, METH_O,
+     "Apply a balance log row (varint entries; a later entry wins)."},
     {"update", (PyCFunction)BalanceMap_update, METH_O, "Apply another BalanceMap over this one."},
     {"copy", (PyCFunction)BalanceMap_copy, METH_NOARGS, "A private copy."},
     {"packed_sorted", (PyCFunction)BalanceMap_packed_sorted, METH_NOARGS,

@@ -1016,20 +1016,22 @@ static PyObject *TransferBatch_records(TransferBatch *self, PyObject *unused)
     return out;
 }
 
-/* The new balances of every account the batch changed, as a balance log row (80 bytes each). */
-static PyObject *TransferBatch_changed_balances(TransferBatch *self, PyObject *unused)
+/* The new balances of every account the batch changed, as a balance log row. */
+static PyObject *TransferBatch_balance_log_row(TransferBatch *self, PyObject *unused)
 {
     if (batch_ready(self) < 0)
         return NULL;
     size_t n = self->changed.count;
-    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n * BALANCE_ENTRY_BYTES));
-    if (out == NULL)
-        return NULL;
-    unsigned char *p = (unsigned char *)PyBytes_AS_STRING(out);
+    unsigned char *row = malloc(n * LOG_ENTRY_BYTES_MAX + 1);
+    if (row == NULL)
+        return PyErr_NoMemory();
+    unsigned char *p = row;
     for (size_t i = 0; i < n; i++) {
         const AccountEntry *a = account_at(self->table, VEC_AT(&self->changed, uint32_t, i));
-        balance_entry_pack(p + i * BALANCE_ENTRY_BYTES, a->id, a->balances);
+        p = log_entry_put(p, a->id, a->balances);
     }
+    PyObject *out = PyBytes_FromStringAndSize((const char *)row, p - row);
+    free(row);
     return out;
 }
 
@@ -1122,8 +1124,8 @@ static PyMethodDef TransferBatch_methods[] = {
      "expire(due, first_timestamp) -> [(pending id, timestamp)]."},
     {"records", (PyCFunction)TransferBatch_records, METH_NOARGS,
      "The journal records of the new transfers (129 bytes each), in order."},
-    {"changed_balances", (PyCFunction)TransferBatch_changed_balances, METH_NOARGS,
-     "The changed accounts' new balances as a balance log row (80 bytes each)."},
+    {"balance_log_row", (PyCFunction)TransferBatch_balance_log_row, METH_NOARGS,
+     "The changed accounts' new balances as a balance log row."},
     {"new_pending", (PyCFunction)TransferBatch_new_pending, METH_NOARGS,
      "[(id, expires_at)] of the pending transfers created."},
     {"resolved", (PyCFunction)TransferBatch_resolved, METH_NOARGS,

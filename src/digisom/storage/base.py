@@ -34,7 +34,6 @@ from digisom.storage.codec import (
     ACCOUNT_COLUMNS,
     ACCOUNT_SELECT,
     BALANCE_COLUMNS,
-    BALANCE_ENTRY_BYTES,
     TRANSFER_COLUMNS,
     ZERO_BALANCES,
     account_from_row,
@@ -356,7 +355,7 @@ class LedgerStore(abc.ABC):
         """What the transfer engine changed: balances (logged), transfers, pending states."""
         p = self.p
         if batch.changed_count:
-            self._log_balances(height, batch.changed_balances())
+            self._log_balances(height, batch.balance_log_row())
         invariant(
             len(records) == batch.transfer_count * TRANSFER_RECORD_BYTES,
             "the records of every transfer the batch created",
@@ -460,7 +459,7 @@ class LedgerStore(abc.ABC):
             replay.reset(through)
         if replay.height < latest:
             for height, changes in self._log_rows(replay.height):
-                replay.entries.update_packed(bytes(changes))
+                replay.entries.apply_log_row(bytes(changes))
                 replay.height = int(height)
         return True
 
@@ -468,7 +467,7 @@ class LedgerStore(abc.ABC):
         through, _ = self.balance_log_state()
         entries = BalanceMap()
         for _, changes in self._log_rows(through):
-            entries.update_packed(bytes(changes))
+            entries.apply_log_row(bytes(changes))
         return entries
 
     @contextmanager
@@ -520,8 +519,8 @@ class LedgerStore(abc.ABC):
         return self._pending
 
     def _log_balances(self, height: int, changed: bytes) -> None:
-        """Log a batch's new balances (one row of 80-byte entries); every few batches,
-        checkpoint them all."""
+        """Log a batch's new balances (one row, digisom.storage.codec.pack_log_row's layout);
+        every few batches, checkpoint them all."""
         pending = None if self._replay_privately else self._start_pending()
         p = self.p
         self._execute(
@@ -529,7 +528,7 @@ class LedgerStore(abc.ABC):
             (height, changed),
         )
         if pending is not None:
-            pending.entries.update_packed(changed)
+            pending.entries.apply_log_row(changed)
             pending.height = height
         rows, accounts = self._log_size(pending)
         if rows >= self.balance_log_rows_max or accounts >= self.balance_log_accounts_max:
@@ -538,11 +537,8 @@ class LedgerStore(abc.ABC):
     def _log_size(self, pending: PendingLog | None) -> tuple[int, int]:
         """(log rows, accounts in the replay) for the checkpoint trigger; the accounts are an
         upper bound (an account in both the replay and this transaction counts twice)."""
-        if pending is None:  # replaying privately: count the entries stored, repeats and all
-            rows, size = self._query(
-                "SELECT COUNT(*), COALESCE(SUM(LENGTH(changes)), 0) FROM balance_log"
-            )[0]
-            return int(rows), int(size) // BALANCE_ENTRY_BYTES
+        if pending is None:  # replaying privately (after a savepoint rolled back): replay again
+            return self._count("SELECT COUNT(*) FROM balance_log"), len(self._private_replay())
         accounts = len(pending.entries)
         if pending.checkpointed_at is None:
             replay = self._replay

@@ -109,14 +109,47 @@ def transfer_from_row(row: Any) -> Transfer:
 
 
 BALANCE_ENTRY_BYTES = 80
-"""One account in a `balance_log` row: id and four balances, 16 big-endian bytes each."""
+"""One account's balances as a checkpoint hands them to the store: id and four balances, 16
+big-endian bytes each (the columns of `balances`)."""
 ZERO_BALANCES: Balances = (0, 0, 0, 0)
 _U128_MASK = (1 << 128) - 1
 
 
+def pack_log_row(items: Iterable[tuple[int, Balances]]) -> bytes:
+    """Accounts' balances as one `balance_log` row: per account the id and the four balances,
+    each an unsigned LEB128 varint (7 bits a byte, least significant first, the high bit set on
+    every byte but the last). The readable form of what the native code writes and reads
+    (TransferBatch.balance_log_row, BalanceMap.apply_log_row); for tests and migrations."""
+    out = bytearray()
+    for account_id, balances in items:
+        for value in (account_id, *balances):
+            invariant(0 <= value <= _U128_MASK, "a u128")
+            while value > 0x7F:
+                out.append(value & 0x7F | 0x80)
+                value >>= 7
+            out.append(value)
+    return bytes(out)
+
+
+def unpack_log_row(row: bytes) -> Iterator[tuple[int, Balances]]:
+    values: list[int] = []
+    value = shift = 0
+    for byte in row:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte & 0x80:
+            continue
+        values.append(value)
+        value = shift = 0
+        if len(values) == 5:
+            yield values[0], (values[1], values[2], values[3], values[4])
+            values = []
+    invariant(not values and shift == 0, "a balance log row of whole entries")
+
+
 def pack_balances(items: Iterable[tuple[int, Balances]]) -> bytes:
-    """Accounts' balances as one balance log row (the layout the native BalanceMap and
-    TransferBatch write; this is its readable form, for tests and tools)."""
+    """Accounts' balances as fixed 80-byte entries (the readable form of what
+    BalanceMap.packed_sorted hands a checkpoint)."""
     return b"".join(
         ((((i << 128 | dp) << 128 | dpo) << 128 | cp) << 128 | cpo).to_bytes(80, "big")
         for i, (dp, dpo, cp, cpo) in items
@@ -124,7 +157,7 @@ def pack_balances(items: Iterable[tuple[int, Balances]]) -> bytes:
 
 
 def unpack_balances(blob: bytes) -> Iterator[tuple[int, Balances]]:
-    invariant(len(blob) % BALANCE_ENTRY_BYTES == 0, "a balance log row of whole entries")
+    invariant(len(blob) % BALANCE_ENTRY_BYTES == 0, "whole 80-byte balance entries")
     view = memoryview(blob)
     m = _U128_MASK
     for offset in range(0, len(blob), BALANCE_ENTRY_BYTES):

@@ -19,7 +19,7 @@ from digisom.ledger._engine import TRANSFER_RECORD_BYTES
 from digisom.limits import SQLITE_BUSY_TIMEOUT_MS
 from digisom.storage import _sqlite_batch, checkpoint
 from digisom.storage.base import LedgerStore
-from digisom.storage.checkpoint import WAL_AUTOCHECKPOINT_SAFETY_PAGES
+from digisom.storage.checkpoint import WAL_AUTOCHECKPOINT_SAFETY_PAGES, WAL_RESTART_COMMITS
 from digisom.storage.codec import b16
 
 SQLITE_VARIABLES_MAX = 32_000
@@ -36,6 +36,8 @@ class SqliteLedgerStore(LedgerStore):
     def __init__(self, path: str) -> None:
         self.path = str(Path(path).resolve())
         super().__init__(f"sqlite:{self.path}")
+        self._commits = 0
+        """Write transactions committed on this connection (see `checkpoint.catch_up`)."""
         self.connection = sqlite3.connect(
             path,
             isolation_level=None,
@@ -78,6 +80,10 @@ class SqliteLedgerStore(LedgerStore):
             self._after_rollback(outermost=True)
             raise
         self._after_commit()
+        checkpoint.notify(self.path)
+        self._commits += 1
+        if self._commits % WAL_RESTART_COMMITS == 0:
+            checkpoint.catch_up(self.connection)
 
     @property
     def in_transaction(self) -> bool:
