@@ -133,7 +133,7 @@ def test_a_savepoint_rollback_keeps_the_rest_of_the_transaction(postgres_url: st
         with ledger.transaction():
             assert ledger.create_transfers([transfer(1, 1, 2, 5)]).results == ["ok"]
             with pytest.raises(RuntimeError), store.write_transaction():
-                store._log_balances(store.head().height + 1, pack_log_row([(2, (0, 0, 0, 999))]))
+                store._log_balances(store.head().height + 1, pack_log_row([(2, (0, 0, 0, 999))]), 1)
                 raise RuntimeError("rolled back to the savepoint")
             assert store.load_accounts([2])[1][2] == (0, 0, 0, 5)
         assert posted(ledger, 2) == (0, 5)

@@ -45,10 +45,39 @@ class PendingLog:
 
     base_through: int
     base_height: int
-    entries: BalanceMap = field(default_factory=BalanceMap)
+    rows: list[bytes] = field(default_factory=list)
+    """The rows this transaction logged since it began or checkpointed, in order: applied to the
+    shared replay once it commits."""
+    logged_accounts: int = 0
+    """Entries in `rows` (an upper bound of the accounts they hold), for the checkpoint trigger."""
     height: int = -1
     checkpointed_at: int | None = None
     """Set when this transaction checkpointed: the replay under it no longer counts."""
+    replayed: BalanceMap | None = None
+    """`rows` replayed, built the first time this transaction reads its own logged balances (a
+    plain batch never does: replaying each row twice, here and at commit, cost ~1.4 ms)."""
+
+    def append(self, row: bytes, accounts: int, height: int) -> None:
+        self.rows.append(row)
+        self.logged_accounts += accounts
+        self.height = height
+        if self.replayed is not None:
+            self.replayed.apply_log_row(row)
+
+    def entries(self) -> BalanceMap:
+        """This transaction's logged balances (newest wins)."""
+        if self.replayed is None:
+            self.replayed = BalanceMap()
+            for row in self.rows:
+                self.replayed.apply_log_row(row)
+        return self.replayed
+
+    def checkpointed(self, height: int) -> None:
+        """Everything logged so far is in `balances` now."""
+        self.rows = []
+        self.logged_accounts = 0
+        self.replayed = None
+        self.height = self.checkpointed_at = height
 
 
 _SHARED: "weakref.WeakValueDictionary[str, ReplayedLog]" = weakref.WeakValueDictionary()

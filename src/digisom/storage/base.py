@@ -355,7 +355,7 @@ class LedgerStore(abc.ABC):
         """What the transfer engine changed: balances (logged), transfers, pending states."""
         p = self.p
         if batch.changed_count:
-            self._log_balances(height, batch.balance_log_row())
+            self._log_balances(height, batch.balance_log_row(), batch.changed_count)
         invariant(
             len(records) == batch.transfer_count * TRANSFER_RECORD_BYTES,
             "the records of every transfer the batch created",
@@ -491,7 +491,7 @@ class LedgerStore(abc.ABC):
     def _apply_balance_log(self, balances: dict[int, Balances]) -> None:
         """Replace loaded `balances` rows by newer logged ones (inside a transaction)."""
         with self._logged_base() as base:
-            logged = (base,) if self._pending is None else (base, self._pending.entries)
+            logged = (base,) if self._pending is None else (base, self._pending.entries())
             for entries in logged:
                 for account_id in balances:
                     found = entries.get(account_id)
@@ -503,7 +503,7 @@ class LedgerStore(abc.ABC):
         with self._logged_base() as base:
             entries = base.copy()
         if self._pending is not None:
-            entries.update(self._pending.entries)
+            entries.update(self._pending.entries())
         return entries
 
     def _start_pending(self) -> PendingLog:
@@ -518,9 +518,9 @@ class LedgerStore(abc.ABC):
                 self._pending = PendingLog(replay.through, replay.height)
         return self._pending
 
-    def _log_balances(self, height: int, changed: bytes) -> None:
-        """Log a batch's new balances (one row, digisom.storage.codec.pack_log_row's layout);
-        every few batches, checkpoint them all."""
+    def _log_balances(self, height: int, changed: bytes, accounts: int) -> None:
+        """Log a batch's new balances (one row of `accounts` entries, digisom.storage.codec.
+        pack_log_row's layout); every few batches, checkpoint them all."""
         pending = None if self._replay_privately else self._start_pending()
         p = self.p
         self._execute(
@@ -528,8 +528,7 @@ class LedgerStore(abc.ABC):
             (height, changed),
         )
         if pending is not None:
-            pending.entries.apply_log_row(changed)
-            pending.height = height
+            pending.append(changed, accounts, height)
         rows, accounts = self._log_size(pending)
         if rows >= self.balance_log_rows_max or accounts >= self.balance_log_accounts_max:
             self.checkpoint_balances(height)
@@ -539,7 +538,7 @@ class LedgerStore(abc.ABC):
         upper bound (an account in both the replay and this transaction counts twice)."""
         if pending is None:  # replaying privately (after a savepoint rolled back): replay again
             return self._count("SELECT COUNT(*) FROM balance_log"), len(self._private_replay())
-        accounts = len(pending.entries)
+        accounts = pending.logged_accounts
         if pending.checkpointed_at is None:
             replay = self._replay
             with replay.lock:
@@ -562,9 +561,7 @@ class LedgerStore(abc.ABC):
         self._execute("DELETE FROM balance_log")
         self._execute(f"UPDATE balances_state SET through_height = {self.p}", (height,))
         if self._pending is not None:
-            self._pending.entries = BalanceMap()
-            self._pending.height = height
-            self._pending.checkpointed_at = height
+            self._pending.checkpointed(height)
 
     def _after_commit(self) -> None:
         """Hand this transaction's log rows to the shared replay, if it is where we began; ask
@@ -580,11 +577,9 @@ class LedgerStore(abc.ABC):
             if pending.checkpointed_at is not None:
                 if replay.through < pending.checkpointed_at:
                     replay.reset(pending.checkpointed_at)
-                    replay.entries.update(pending.entries)
-                    replay.height = pending.height
+                    _apply_rows(replay, pending)
             elif (replay.through, replay.height) == (pending.base_through, pending.base_height):
-                replay.entries.update(pending.entries)
-                replay.height = pending.height
+                _apply_rows(replay, pending)
             # Otherwise a reader has replayed past our base already: nothing is missing.
 
     def _after_rollback(self, outermost: bool) -> None:
@@ -696,3 +691,10 @@ class LedgerStore(abc.ABC):
     def count_rows(self, table: str) -> int:
         invariant(table.isidentifier(), "table name")
         return int(self._query(f"SELECT COUNT(*) FROM {table}")[0][0])
+
+
+def _apply_rows(replay: ReplayedLog, pending: PendingLog) -> None:
+    """A committed transaction's log rows, onto the shared replay (under its lock)."""
+    for row in pending.rows:
+        replay.entries.apply_log_row(row)
+    replay.height = pending.height
