@@ -39,19 +39,19 @@ API_KEY_BYTES: Final = 32
 ACCOUNT_INDEX_TAIL_TRANSFERS_MAX: Final = 16 * BATCH_EVENTS_MAX
 """Transfers left out of the per-account index before a batch folds them in (131,040).
 
-Larger: fewer folds (each rewrites most of the index's pages once) but a longer range scan for
-every listing of an account's transfers. Sixteen full batches: a listing takes 15-20 ms on
-SQLite with a full tail (measured, 100,000 accounts)."""
+Larger: fewer folds but a longer range scan for every listing of an account's transfers.
+Sixteen full batches: a listing takes 13-16 ms on SQLite and 19-25 ms on PostgreSQL with a full
+tail (measured, 100,000 accounts), 0.2 ms and 1.8 ms with an empty one."""
 
 ACCOUNT_INDEX_RUNS_PER_LEVEL: Final = 8
 """Runs of the per-account index merged at a time into one run of the next level
 (digisom.storage.account_index); each level has twice as many slots. Larger: fewer rewrites of
-each entry, more parts per listing. A rewrite costs about 1.2 µs per entry on SQLite."""
+each entry, more runs for a listing to read."""
 
 ACCOUNT_INDEX_LEVELS: Final = 4
-"""Levels of runs: 64 run slots, so a listing is one statement of 65 parts. A run reaches the
-last level after 8**3 folds (about 67 million transfers); the last level merges its own runs,
-eight at a time."""
+"""Levels of runs: at most 64 run slots for a listing to read (one statement for all of them).
+A run reaches the last level after 8**3 folds (about 67 million transfers); the last level
+merges its own runs, eight at a time."""
 
 ACCOUNT_INDEX_BLOCK_ENTRIES_MAX: Final = 160
 """Entries (24 bytes each) in one block of the per-account index: 3,840 bytes, so that a block
@@ -64,16 +64,18 @@ BALANCE_LOG_ROWS_MAX: Final = 64
 A checkpoint rewrites the balance of every account changed since the last one, so its cost grows
 with the accounts changed, not with the batches: once most accounts have changed (100,000 accounts
 take about 16 batches), waiting longer costs nothing more per checkpoint and saves whole ones.
-Larger: fewer checkpoints, a longer replay for a process that starts cold (64 rows of 1.3 MB:
-0.88 s to decode, measured). Measured on 100,000 accounts, the final maintenance not yet timed:
-16 rows, 48,330/s (bench ledger); 64 rows, 61,309/s (the same batches under a timing wrapper)."""
+Larger: fewer checkpoints, a longer replay for a process that starts cold (64 rows of ~16,000
+accounts each: about 0.2 s, at the ~3 ms a row measured applying one to a replay). Measured in
+session 3 on 100,000 accounts, the final maintenance not yet timed: 16 rows, 48,330/s
+(bench ledger); 64 rows, 61,309/s (the same batches under a timing wrapper)."""
 
 BALANCE_LOG_ACCOUNTS_MAX: Final = 16 * 16_380
 """Accounts whose balance lives only in the log before a checkpoint (262,080), whatever the rows.
 
-The replay of the log is kept in memory (61 MiB measured at this size, once per database per
-process). With millions of accounts a batch of 8,190 transfers changes about 16,380 new ones, so
-this bound, not `BALANCE_LOG_ROWS_MAX`, makes a checkpoint every 16 batches."""
+The replay of the log is kept in memory (about 25 MB at this size, once per database per
+process: 80 bytes an entry plus its index slot, a calculation). With millions of accounts a
+batch of 8,190 transfers changes about 16,380 new ones, so this bound, not
+`BALANCE_LOG_ROWS_MAX`, makes a checkpoint every 16 batches."""
 
 GC_THRESHOLDS: Final = (50_000, 20, 20)
 """CPython's collector thresholds for ledger processes (default 700, 10, 10); see gc_tuning.py.
