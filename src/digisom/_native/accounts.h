@@ -113,21 +113,17 @@ static Py_ssize_t AccountTable_len(AccountTable *self)
 
 static int AccountTable_contains(AccountTable *self, PyObject *key)
 {
-    u128 id;
-    if (u128_from_py(key, U128_MAX, &id, "account id") < 0)
-        return -1;
-    return idmap_get(&self->index, id) != IDMAP_EMPTY;
+    return idmap_contains_py(&self->index, key);
 }
 
 static PyObject *AccountTable_get(AccountTable *self, PyObject *key)
 {
-    u128 id;
-    if (u128_from_py(key, U128_MAX, &id, "account id") < 0)
+    int64_t position = idmap_get_py(&self->index, key);
+    if (position < 0)
         return NULL;
-    uint32_t position = idmap_get(&self->index, id);
     if (position == IDMAP_EMPTY)
         Py_RETURN_NONE;
-    return account_tuple(account_at(self, position));
+    return account_tuple(account_at(self, (uint32_t)position));
 }
 
 /* put(account, timestamp, frozen, balances): account is (id, ledger, code, flags,

@@ -125,18 +125,14 @@ static Py_ssize_t BalanceMap_len(BalanceMap *self)
 
 static int BalanceMap_contains(BalanceMap *self, PyObject *key)
 {
-    u128 id;
-    if (u128_from_py(key, U128_MAX, &id, "account id") < 0)
-        return -1;
-    return idmap_get(&self->index, id) != IDMAP_EMPTY;
+    return idmap_contains_py(&self->index, key);
 }
 
 static PyObject *BalanceMap_get(BalanceMap *self, PyObject *key)
 {
-    u128 id;
-    if (u128_from_py(key, U128_MAX, &id, "account id") < 0)
+    int64_t position = idmap_get_py(&self->index, key);
+    if (position < 0)
         return NULL;
-    uint32_t position = idmap_get(&self->index, id);
     if (position == IDMAP_EMPTY)
         Py_RETURN_NONE;
     return balances_tuple(VEC_AT(&self->entries, BalanceEntry, position).balances);

@@ -1035,54 +1035,56 @@ static PyObject *TransferBatch_balance_log_row(TransferBatch *self, PyObject *un
     return out;
 }
 
-static PyObject *TransferBatch_new_pending(TransferBatch *self, PyObject *unused)
+/* A list of `count` items, the i-th built by `item(self, i)`. */
+static PyObject *batch_list(TransferBatch *self, size_t count,
+                            PyObject *(*item)(TransferBatch *, size_t))
 {
-    PyObject *out = PyList_New(0);
-    for (size_t i = 0; out != NULL && i < self->new_pending.count; i++) {
-        const Pend *p = &VEC_AT(&self->pends, Pend, VEC_AT(&self->new_pending, uint32_t, i));
-        PyObject *id = u128_to_py(p->id);
-        PyObject *entry = id == NULL ? NULL : Py_BuildValue("(OL)", id, (long long)p->expires_at);
-        Py_XDECREF(id);
-        if (entry == NULL || PyList_Append(out, entry) < 0)
+    PyObject *out = PyList_New((Py_ssize_t)count);
+    for (size_t i = 0; out != NULL && i < count; i++) {
+        PyObject *entry = item(self, i);
+        if (entry == NULL)
             Py_CLEAR(out);
-        Py_XDECREF(entry);
+        else
+            PyList_SET_ITEM(out, (Py_ssize_t)i, entry);
     }
     return out;
+}
+
+/* (id, expires_at) of the i-th pending transfer created. */
+static PyObject *new_pending_item(TransferBatch *self, size_t i)
+{
+    const Pend *p = &VEC_AT(&self->pends, Pend, VEC_AT(&self->new_pending, uint32_t, i));
+    return Py_BuildValue("(NL)", u128_to_py(p->id), (long long)p->expires_at);
+}
+
+/* (pending id, status code, timestamp) of the i-th resolution. */
+static PyObject *resolved_item(TransferBatch *self, size_t i)
+{
+    const Resolution *r = &VEC_AT(&self->resolved, Resolution, i);
+    return Py_BuildValue("(NiL)", u128_to_py(r->id), (int)r->status, (long long)r->timestamp);
+}
+
+/* (account id, timestamp, balances) of the i-th history entry. */
+static PyObject *history_item(TransferBatch *self, size_t i)
+{
+    const HistoryEntry *h = &VEC_AT(&self->history, HistoryEntry, i);
+    return Py_BuildValue("(NLN)", u128_to_py(h->account_id), (long long)h->timestamp,
+                         balances_tuple(h->balances));
+}
+
+static PyObject *TransferBatch_new_pending(TransferBatch *self, PyObject *unused)
+{
+    return batch_list(self, self->new_pending.count, new_pending_item);
 }
 
 static PyObject *TransferBatch_resolved(TransferBatch *self, PyObject *unused)
 {
-    PyObject *out = PyList_New(0);
-    for (size_t i = 0; out != NULL && i < self->resolved.count; i++) {
-        const Resolution *r = &VEC_AT(&self->resolved, Resolution, i);
-        PyObject *id = u128_to_py(r->id);
-        PyObject *entry =
-            id == NULL ? NULL : Py_BuildValue("(OiL)", id, (int)r->status, (long long)r->timestamp);
-        Py_XDECREF(id);
-        if (entry == NULL || PyList_Append(out, entry) < 0)
-            Py_CLEAR(out);
-        Py_XDECREF(entry);
-    }
-    return out;
+    return batch_list(self, self->resolved.count, resolved_item);
 }
 
 static PyObject *TransferBatch_history(TransferBatch *self, PyObject *unused)
 {
-    PyObject *out = PyList_New(0);
-    for (size_t i = 0; out != NULL && i < self->history.count; i++) {
-        const HistoryEntry *h = &VEC_AT(&self->history, HistoryEntry, i);
-        PyObject *id = u128_to_py(h->account_id);
-        PyObject *balances = balances_tuple(h->balances);
-        PyObject *entry = (id == NULL || balances == NULL)
-                              ? NULL
-                              : Py_BuildValue("(OLO)", id, (long long)h->timestamp, balances);
-        Py_XDECREF(id);
-        Py_XDECREF(balances);
-        if (entry == NULL || PyList_Append(out, entry) < 0)
-            Py_CLEAR(out);
-        Py_XDECREF(entry);
-    }
-    return out;
+    return batch_list(self, self->history.count, history_item);
 }
 
 static PyObject *TransferBatch_get_transfer_count(TransferBatch *self, void *closure)

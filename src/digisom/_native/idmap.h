@@ -147,6 +147,22 @@ static int idmap_put(IdMap *map, u128 key, uint32_t value)
     return 0;
 }
 
+/* The position of the Python int `key` (-1 with an error set if it is not a u128). */
+static inline int64_t idmap_get_py(const IdMap *map, PyObject *key)
+{
+    u128 id;
+    if (u128_from_py(key, U128_MAX, &id, "account id") < 0)
+        return -1;
+    return idmap_get(map, id);
+}
+
+/* sq_contains for a table keyed by an IdMap: 1, 0, or -1 with an error set. */
+static inline int idmap_contains_py(const IdMap *map, PyObject *key)
+{
+    int64_t position = idmap_get_py(map, key);
+    return position < 0 ? -1 : position != IDMAP_EMPTY;
+}
+
 /* A growable array of fixed-size elements. */
 typedef struct {
     char *data;

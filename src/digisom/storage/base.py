@@ -152,12 +152,17 @@ class LedgerStore(abc.ABC):
     def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
     @abc.abstractmethod
-    def _select_by_ids(self, sql_head: str, column: str, ids: Collection[int]) -> list[Any]:
-        """`sql_head WHERE column IN ids`, however the engine passes a large set best."""
+    def _select_in(
+        self, sql_head: str, column: str, values: Sequence[Any], array_type: str
+    ) -> list[Any]:
+        """`sql_head WHERE column IN values`, however the engine passes a large set best
+        (`array_type`: the values' SQL type, for an engine that passes them as an array)."""
 
-    @abc.abstractmethod
+    def _select_by_ids(self, sql_head: str, column: str, ids: Collection[int]) -> list[Any]:
+        return self._select_in(sql_head, column, [b16(i) for i in ids], "bytea")
+
     def _select_by_timestamps(self, sql_head: str, timestamps: Collection[int]) -> list[Any]:
-        """`sql_head WHERE timestamp IN timestamps`."""
+        return self._select_in(sql_head, "timestamp", list(timestamps), "bigint")
 
     @abc.abstractmethod
     def _bulk_insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None: ...

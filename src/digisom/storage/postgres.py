@@ -10,7 +10,7 @@ trips whatever its size.
 
 import hashlib
 import struct
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,7 +26,7 @@ from digisom.limits import (
 )
 from digisom.storage import folder
 from digisom.storage.base import LedgerStore
-from digisom.storage.codec import TRANSFER_RECORD_COLUMNS, b16, transfer_rows_from_records
+from digisom.storage.codec import TRANSFER_RECORD_COLUMNS, transfer_rows_from_records
 from digisom.storage.folder import BackgroundFolder
 
 LOCK_NAMESPACE = b"digisom-ledger-write-lock:"
@@ -118,15 +118,14 @@ class PostgresLedgerStore(LedgerStore):
         with self.connection.cursor() as cursor:
             cursor.executemany(sql, rows)  # type: ignore[arg-type]
 
-    def _select_by_ids(self, sql_head: str, column: str, ids: Collection[int]) -> list[Any]:
-        keys = [b16(i) for i in ids]
+    def _select_in(
+        self, sql_head: str, column: str, values: Sequence[Any], array_type: str
+    ) -> list[Any]:
         with self.connection.cursor(binary=True) as cursor:
-            cursor.execute(f"{sql_head} WHERE {column} = ANY(%b::bytea[])", (keys,))  # type: ignore[arg-type]
-            return cursor.fetchall()
-
-    def _select_by_timestamps(self, sql_head: str, timestamps: Collection[int]) -> list[Any]:
-        with self.connection.cursor(binary=True) as cursor:
-            cursor.execute(f"{sql_head} WHERE timestamp = ANY(%s::bigint[])", (list(timestamps),))
+            cursor.execute(
+                f"{sql_head} WHERE {column} = ANY(%b::{array_type}[])",  # type: ignore[arg-type]
+                (list(values),),
+            )
             return cursor.fetchall()
 
     def _index_entries(self, after_timestamp: int, through_timestamp: int) -> bytes:

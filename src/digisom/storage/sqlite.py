@@ -8,7 +8,7 @@ background thread (`digisom.storage.checkpoint`), not inside the writer's commit
 """
 
 import sqlite3
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
@@ -20,7 +20,6 @@ from digisom.limits import SQLITE_BUSY_TIMEOUT_MS
 from digisom.storage import _sqlite_batch, checkpoint
 from digisom.storage.base import LedgerStore
 from digisom.storage.checkpoint import WAL_AUTOCHECKPOINT_SAFETY_PAGES, WAL_RESTART_COMMITS
-from digisom.storage.codec import b16
 
 SQLITE_VARIABLES_MAX = 32_000
 """SQLite >= 3.32 accepts 32,766 bound parameters per statement; stay below it."""
@@ -109,22 +108,14 @@ class SqliteLedgerStore(LedgerStore):
     def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self.connection.executemany(sql, rows)
 
-    def _select_by_ids(self, sql_head: str, column: str, ids: Collection[int]) -> list[Any]:
-        keys = [b16(i) for i in ids]
-        rows: list[Any] = []
-        for start in range(0, len(keys), SQLITE_VARIABLES_MAX):
-            chunk = keys[start : start + SQLITE_VARIABLES_MAX]
-            marks = ",".join("?" * len(chunk))
-            rows.extend(self.connection.execute(f"{sql_head} WHERE {column} IN ({marks})", chunk))
-        return rows
-
-    def _select_by_timestamps(self, sql_head: str, timestamps: Collection[int]) -> list[Any]:
-        values = list(timestamps)
+    def _select_in(
+        self, sql_head: str, column: str, values: Sequence[Any], array_type: str
+    ) -> list[Any]:
         rows: list[Any] = []
         for start in range(0, len(values), SQLITE_VARIABLES_MAX):
             chunk = values[start : start + SQLITE_VARIABLES_MAX]
             marks = ",".join("?" * len(chunk))
-            rows.extend(self.connection.execute(f"{sql_head} WHERE timestamp IN ({marks})", chunk))
+            rows.extend(self.connection.execute(f"{sql_head} WHERE {column} IN ({marks})", chunk))
         return rows
 
     def _index_entries(self, after_timestamp: int, through_timestamp: int) -> bytes:
