@@ -104,56 +104,12 @@ def listing_timestamps(
     store: "LedgerStore", account_id: int, after_timestamp: int, limit: int
 ) -> list[int]:
     """The timestamps of the account's first `limit` transfers after `after_timestamp`, in
-    order, from every run and the tail (inside the caller's transaction: one consistent read).
-
-    Per run: the last block that starts at or before (account, after), and the blocks after it
-    that start with the account; one statement for every run (a round trip each cost
-    PostgreSQL ~0.15 ms). Each block after the first holds at least one of the account's entries
-    and all but the last are full of them, unless a merge wrote them part full: a run whose
-    blocks ran out before the page was full is read on from where it stopped."""
+    order, from every run and the tail (inside the caller's transaction: one consistent read)."""
     p = store.p
     key = account_id.to_bytes(16, "big")
     through = int(store._query("SELECT through_timestamp FROM account_index_state")[0][0])
     slots = [int(row[0]) for row in store._query("SELECT run_slot FROM account_index_runs")]
-    blocks_per_run = limit // BLOCK_ENTRIES_MAX + 1
-    found: list[int] = []
-    if slots:
-        parts = []
-        params: list[object] = []
-        for slot in slots:
-            parts.append(
-                f"SELECT * FROM (SELECT run_slot, 0 AS part, first_timestamp, entries "
-                f"FROM account_index WHERE run_slot = {slot} "
-                f"AND (first_account, first_timestamp) <= ({p}, {p}) "
-                f"ORDER BY first_account DESC, first_timestamp DESC LIMIT 1) AS first_{slot}"
-            )
-            parts.append(
-                f"SELECT * FROM (SELECT run_slot, 1 AS part, first_timestamp, entries "
-                f"FROM account_index WHERE run_slot = {slot} AND first_account = {p} "
-                f"AND first_timestamp > {p} ORDER BY first_timestamp LIMIT {p}) AS next_{slot}"
-            )
-            params.extend((key, after_timestamp, key, after_timestamp, blocks_per_run))
-        rows = store._query(
-            f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS blocks "
-            "ORDER BY run_slot, part, first_timestamp",
-            params,
-        )
-        for slot in slots:
-            run_rows = [r for r in rows if int(r[0]) == slot]
-            entries = b"".join(bytes(r[3]) for r in run_rows)
-            run_found = account_timestamps(entries, account_id, after_timestamp, limit)
-            following = [r for r in run_rows if int(r[1]) == 1]
-            if len(run_found) < limit and len(following) == blocks_per_run:
-                run_found += _more_run_timestamps(
-                    store,
-                    slot,
-                    account_id,
-                    key,
-                    int(following[-1][2]),
-                    after_timestamp,
-                    limit - len(run_found),
-                )
-            found.extend(run_found)
+    found = _runs_timestamps(store, slots, account_id, key, after_timestamp, limit)
     found.extend(
         int(row[0])
         for row in store._query(
@@ -165,6 +121,54 @@ def listing_timestamps(
     )
     found.sort()
     return found[:limit]
+
+
+def _runs_timestamps(
+    store: "LedgerStore", slots: list[int], account_id: int, key: bytes, after: int, limit: int
+) -> list[int]:
+    """Up to `limit` of the account's timestamps after `after` from each run.
+
+    Per run: the last block that starts at or before (account, after), and the blocks after it
+    that start with the account; one statement for every run (a round trip each cost
+    PostgreSQL ~0.15 ms). Each block after the first holds at least one of the account's entries
+    and all but the last are full of them, unless a merge wrote them part full: a run whose
+    blocks ran out before the page was full is read on from where it stopped."""
+    if not slots:
+        return []
+    p = store.p
+    blocks_per_run = limit // BLOCK_ENTRIES_MAX + 1
+    parts = []
+    params: list[object] = []
+    for slot in slots:
+        parts.append(
+            f"SELECT * FROM (SELECT run_slot, 0 AS part, first_timestamp, entries "
+            f"FROM account_index WHERE run_slot = {slot} "
+            f"AND (first_account, first_timestamp) <= ({p}, {p}) "
+            f"ORDER BY first_account DESC, first_timestamp DESC LIMIT 1) AS first_{slot}"
+        )
+        parts.append(
+            f"SELECT * FROM (SELECT run_slot, 1 AS part, first_timestamp, entries "
+            f"FROM account_index WHERE run_slot = {slot} AND first_account = {p} "
+            f"AND first_timestamp > {p} ORDER BY first_timestamp LIMIT {p}) AS next_{slot}"
+        )
+        params.extend((key, after, key, after, blocks_per_run))
+    rows = store._query(
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS blocks "
+        "ORDER BY run_slot, part, first_timestamp",
+        params,
+    )
+    found: list[int] = []
+    for slot in slots:
+        run_rows = [r for r in rows if int(r[0]) == slot]
+        entries = b"".join(bytes(r[3]) for r in run_rows)
+        run_found = account_timestamps(entries, account_id, after, limit)
+        following = [r for r in run_rows if int(r[1]) == 1]
+        if len(run_found) < limit and len(following) == blocks_per_run:
+            cursor = int(following[-1][2])
+            wanted = limit - len(run_found)
+            run_found += _more_run_timestamps(store, slot, account_id, key, cursor, after, wanted)
+        found.extend(run_found)
+    return found
 
 
 def _more_run_timestamps(
