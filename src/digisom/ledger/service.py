@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from digisom.errors import NotFound, invariant
+from digisom.errors import InvariantError, NotFound, invariant
 from digisom.ledger import engine, journal
 from digisom.ledger._engine import TransferBatch
 from digisom.ledger.cache import AccountCache
@@ -121,9 +121,9 @@ class Ledger:
             expired = batch.expire(due, base)
             last = base + len(expired) - 1
             entry, _ = chain_batch(len(expired), _expiry_records(expired), head, base, last)
-            invariant(entry is not None, "an expiry is journaled")
-            if entry is not None:
-                self.store.write_batch(BatchWrite(entry, transfers=batch))
+            if entry is None:
+                raise InvariantError("an expiry is journaled")
+            self.store.write_batch(BatchWrite(entry, transfers=batch))
         return len(expired)
 
     def maintain(self, idle_s: float = LEDGER_IDLE_S) -> list[str]:
@@ -176,9 +176,9 @@ class Ledger:
             event = AccountEvent(timestamp, account_id, kind, reason)
             encoded = journal.encode_account_event(kind, account_id, timestamp)
             entry, head = chain_batch(1, encoded, head, timestamp, timestamp)
-            invariant(entry is not None, "a freeze is journaled")
-            if entry is not None:
-                self.store.write_batch(BatchWrite(entry, account_events=(event,)))
+            if entry is None:
+                raise InvariantError("a freeze is journaled")
+            self.store.write_batch(BatchWrite(entry, account_events=(event,)))
             return head
 
     def get_account(self, account_id: int) -> AccountState | None:

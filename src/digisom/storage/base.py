@@ -174,8 +174,8 @@ class LedgerStore(abc.ABC):
 
     @abc.abstractmethod
     def _update_balances(self, entries: bytes) -> None:
-        """Write balance log entries (80 bytes each: id and four balances, 16 big-endian bytes
-        each) over their `balances` rows."""
+        """Write a checkpoint's balance entries (80 bytes each: id and four balances, 16
+        big-endian bytes each, `BalanceMap.packed_sorted`) over their `balances` rows."""
 
     @abc.abstractmethod
     def _insert_transfer_records(self, records: bytes) -> None:
