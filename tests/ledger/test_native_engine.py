@@ -213,6 +213,19 @@ def test_bad_fields_are_refused_before_anything_is_applied(
     assert table.get(1) == (1, 417, 1, 0, 0, 0, 0, 1, False, (0, 0, 0, 0))
 
 
+def test_a_batch_is_prepared_then_created_once() -> None:
+    batch = TransferBatch(_one_account_table())
+    with pytest.raises(RuntimeError, match="before prepare"):
+        batch.create(FIRST_TIMESTAMP)
+    batch.prepare([Transfer(10, 1, 2, 5, 417, 1)])
+    with pytest.raises(RuntimeError, match="one list of events"):
+        batch.prepare([Transfer(11, 1, 2, 5, 417, 1)])
+    assert batch.create(FIRST_TIMESTAMP) == ["ok"]
+    with pytest.raises(RuntimeError, match="created once"):
+        batch.create(FIRST_TIMESTAMP + 1)
+    assert batch.transfer_count == 1
+
+
 def test_wide_ids_and_amounts_round_trip() -> None:
     table = AccountTable()
     wide = U128_MAX - 1

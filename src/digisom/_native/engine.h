@@ -137,7 +137,7 @@ typedef struct {
     Vec changed;     /* uint32_t: positions in the table of accounts whose balances changed */
     Vec undo;        /* UndoEntry, while a chain is open */
     Vec events;      /* Xfer: the batch's events, read by prepare() */
-    int prepared;
+    int prepared;    /* 0, then 1 once prepared, 2 once created */
     int chain_open;
     size_t created_mark, new_pending_mark, resolved_mark, history_mark;
 } TransferBatch;
@@ -912,10 +912,12 @@ static PyObject *TransferBatch_create(TransferBatch *self, PyObject *arg)
         return NULL;
     if (batch_ready(self) < 0)
         return NULL;
-    if (!self->prepared) {
-        PyErr_SetString(PyExc_RuntimeError, "create() before prepare()");
+    if (self->prepared != 1) {
+        PyErr_SetString(PyExc_RuntimeError, self->prepared ? "a batch is created once"
+                                                           : "create() before prepare()");
         return NULL;
     }
+    self->prepared = 2; /* created: its events are applied, whatever follows */
     const Xfer *events = (const Xfer *)self->events.data;
     Py_ssize_t count = (Py_ssize_t)self->events.count;
     if (count > 0 && first_timestamp > INT64_MAX - count) {
